@@ -1,0 +1,108 @@
+import { GraphQLError } from 'graphql';
+import type { ProviderKey } from './model/provider.js';
+
+/**
+ * Every error code a client can see, in one place (also listed in the README).
+ * Codes are stable API: clients branch on them.
+ */
+export const ERROR_CODES = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'PROVIDER_AUTH_FAILED',
+  'FORBIDDEN',
+  'CONFLICT',
+  'RATE_LIMITED',
+  'UPSTREAM_TIMEOUT',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_BAD_RESPONSE',
+  'PROVIDER_NOT_CONFIGURED',
+  'UNSUPPORTED_BY_PROVIDER',
+  'UNAUTHENTICATED',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export type ErrorExtensions = Record<string, string | number | boolean | null | readonly string[] | undefined>;
+
+/** Base of every expected error; anything else is masked as INTERNAL_SERVER_ERROR. */
+export class TicketgraphError extends Error {
+  readonly code: ErrorCode;
+  readonly extensions: ErrorExtensions;
+  constructor(code: ErrorCode, message: string, extensions: ErrorExtensions = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TicketgraphError';
+    this.code = code;
+    this.extensions = extensions;
+  }
+}
+
+export class BadUserInputError extends TicketgraphError {
+  constructor(message: string, extensions: ErrorExtensions & { argument?: string } = {}) {
+    super('BAD_USER_INPUT', message, extensions);
+    this.name = 'BadUserInputError';
+  }
+}
+
+export class UnsupportedByProviderError extends TicketgraphError {
+  constructor(provider: ProviderKey, operation: string) {
+    super('UNSUPPORTED_BY_PROVIDER', `${provider} does not support ${operation}`, { provider, operation });
+    this.name = 'UnsupportedByProviderError';
+  }
+}
+
+export class ProviderNotConfiguredError extends TicketgraphError {
+  constructor(provider: ProviderKey) {
+    super('PROVIDER_NOT_CONFIGURED', `${provider} is not configured`, { provider });
+    this.name = 'ProviderNotConfiguredError';
+  }
+}
+
+export function isTicketgraphError(error: unknown): error is TicketgraphError {
+  return error instanceof TicketgraphError;
+}
+
+/** Walks GraphQLError.originalError chains (yoga wraps resolver errors) to the domain error. */
+export function findTicketgraphError(error: unknown): TicketgraphError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (current instanceof TicketgraphError) return current;
+    if (current instanceof GraphQLError) current = current.originalError;
+    else if (current instanceof Error && current.cause) current = current.cause;
+    else return undefined;
+  }
+  return undefined;
+}
+
+/** Domain error → the GraphQL error a client sees: message, code and safe extensions only. */
+export function toGraphQLError(error: TicketgraphError, original?: GraphQLError): GraphQLError {
+  const extensions: Record<string, unknown> = { code: error.code };
+  for (const [key, value] of Object.entries(error.extensions)) if (value !== undefined) extensions[key] = value;
+  return new GraphQLError(error.message, {
+    nodes: original?.nodes,
+    source: original?.source,
+    positions: original?.positions,
+    path: original?.path,
+    extensions,
+  });
+}
+
+/**
+ * yoga's maskedErrors.maskError: known errors keep message and code, anything else
+ * becomes a generic INTERNAL_SERVER_ERROR (its detail only goes to the log).
+ */
+export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const known = findTicketgraphError(error);
+  if (known) return toGraphQLError(known, error instanceof GraphQLError ? error : undefined);
+  if (error instanceof GraphQLError && !error.originalError) {
+    // Validation and parse errors produced by graphql-js itself: safe to show as is.
+    return error;
+  }
+  const original = error instanceof GraphQLError ? error : undefined;
+  return new GraphQLError(isDev && error instanceof Error ? error.message : message, {
+    nodes: original?.nodes,
+    path: original?.path,
+    positions: original?.positions,
+    source: original?.source,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+}

@@ -1,0 +1,44 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * Our own metrics. One registry per server instance (not prom-client's global one), so
+ * tests that build several servers in one process count independently.
+ */
+export interface Metrics {
+  registry: Registry;
+  upstreamRequests: Counter<'provider' | 'operation' | 'status'>;
+  upstreamDuration: Histogram<'provider' | 'operation'>;
+  upstreamBadResponses: Counter<'provider' | 'operation'>;
+  breakerState: Gauge<'provider'>;
+}
+
+export function createMetrics(registry = new Registry()): Metrics {
+  return {
+    registry,
+    upstreamRequests: new Counter({
+      name: 'ticketgraph_upstream_requests_total',
+      help: 'HTTP attempts made to providers, retries included',
+      labelNames: ['provider', 'operation', 'status'],
+      registers: [registry],
+    }),
+    upstreamDuration: new Histogram({
+      name: 'ticketgraph_upstream_request_duration_seconds',
+      help: 'Latency of one HTTP attempt to a provider',
+      labelNames: ['provider', 'operation'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    upstreamBadResponses: new Counter({
+      name: 'ticketgraph_upstream_bad_responses_total',
+      help: 'Provider payloads that broke their schema or were not JSON',
+      labelNames: ['provider', 'operation'],
+      registers: [registry],
+    }),
+    breakerState: new Gauge({
+      name: 'ticketgraph_provider_breaker_open',
+      help: '1 while the circuit breaker of a provider is open',
+      labelNames: ['provider'],
+      registers: [registry],
+    }),
+  };
+}

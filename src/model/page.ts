@@ -1,0 +1,10 @@
+import type { TicketModel } from './ticket.js';
+
+/** One page of one provider source, in that provider's own paging style. */
+export interface ProviderPage {
+  tickets: TicketModel[];
+  /** Opaque position of the next page in the provider's own style; null on the last page. */
+  next: string | null;
+  /** Total number of tickets matching, where the provider reports one. */
+  totalCount: number | null;
+}

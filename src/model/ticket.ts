@@ -1,0 +1,48 @@
+import type { ActivityModel } from './activity.js';
+import type { MembershipModel } from './membership.js';
+import type { ProviderKey } from './provider.js';
+import type { TagModel } from './tag.js';
+
+export const TICKET_STATUSES = ['OPEN', 'IN_PROGRESS', 'WAITING', 'RESOLVED', 'CLOSED', 'UNKNOWN'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export const TICKET_PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'URGENT', 'CRITICAL', 'UNKNOWN'] as const;
+export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
+
+export interface TeamModel {
+  id: string | null;
+  name: string | null;
+  avatarUrl: string | null;
+}
+
+export interface TicketModel {
+  /** Global id (ids.ts): provider + native id. */
+  id: string;
+  provider: ProviderKey;
+  /** The provider's own id, with its scope where it needs one (Moov: `accountID/ticketID`). */
+  nativeId: string;
+  /** The provider's human-facing number (Spacebring: per location; HostUp: a numeric string). */
+  number: string | null;
+  title: string | null;
+  /** True where the provider has no title and `title` was derived (Spacebring: first line of the description). */
+  titleDerived: boolean;
+  description: string | null;
+  status: TicketStatus;
+  providerStatus: string | null;
+  priority: TicketPriority | null;
+  providerPriority: string | null;
+  /** Category: Spacebring/Sonzai `type`, HostUp department. */
+  type: string | null;
+  requester: MembershipModel | null;
+  assignee: MembershipModel | null;
+  team: TeamModel | null;
+  /** `undefined`: the payload did not carry them; a loader fetches them when asked. */
+  tags: TagModel[] | undefined;
+  /** `undefined`: the payload did not carry the timeline (list summaries); a loader fetches it. */
+  activities: ActivityModel[] | undefined;
+  createdAt: Date;
+  updatedAt: Date;
+  closedAt: Date | null;
+  /** The provider's payload as received (never the zod parse result, which strips unknown keys). */
+  raw: unknown;
+}
