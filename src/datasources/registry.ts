@@ -1,0 +1,72 @@
+import type { Config, ProviderSettingsMap } from '../config.js';
+import { ProviderNotConfiguredError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
+import { HostupProvider } from './hostup/index.js';
+import type { HttpSettings } from './http.js';
+import { MoovProvider } from './moov/index.js';
+import type { BadPayloadListener } from './parse.js';
+import type { TicketProvider } from './provider.js';
+import { SonzaiProvider } from './sonzai/index.js';
+import { SpacebringProvider } from './spacebring/index.js';
+import { ZaiaProvider } from './zaia/index.js';
+
+/** What every provider constructor receives besides its own settings. */
+export interface ProviderDeps {
+  http: HttpSettings;
+  metrics?: Metrics | undefined;
+  onBadPayload?: BadPayloadListener | undefined;
+}
+
+type Constructors = { [K in ProviderKey]: new (settings: ProviderSettingsMap[K], deps: ProviderDeps) => TicketProvider };
+const CONSTRUCTORS: Constructors = {
+  spacebring: SpacebringProvider,
+  moov: MoovProvider,
+  hostup: HostupProvider,
+  zaia: ZaiaProvider,
+  sonzai: SonzaiProvider,
+};
+
+export interface ProviderStatus {
+  key: ProviderKey;
+  mode: 'sandbox' | 'live';
+  configured: boolean;
+}
+
+/** Process-wide: the provider clients (and their connection pools) live as long as the server. */
+export interface Registry {
+  /** Configured providers, in the fixed order of PROVIDER_KEYS. */
+  readonly providers: readonly TicketProvider[];
+  /** The provider, or PROVIDER_NOT_CONFIGURED. */
+  get(key: ProviderKey): TicketProvider;
+  has(key: ProviderKey): boolean;
+  status(): ProviderStatus[];
+}
+
+export interface SettingsSource {
+  settings<K extends ProviderKey>(key: K): ProviderSettingsMap[K];
+}
+
+export function createRegistry(config: Config, deps: ProviderDeps & { sandbox?: SettingsSource | undefined }): Registry {
+  const map = new Map<ProviderKey, TicketProvider>();
+  const modes = new Map<ProviderKey, 'sandbox' | 'live'>();
+  for (const key of PROVIDER_KEYS) {
+    const mode = config.providers[key];
+    modes.set(key, mode.mode);
+    if (!config.enabled.includes(key)) continue;
+    const settings = mode.mode === 'live' ? mode.settings : deps.sandbox?.settings(key);
+    if (!settings) continue;
+    const Ctor = CONSTRUCTORS[key] as new (settings: ProviderSettingsMap[ProviderKey], deps: ProviderDeps) => TicketProvider;
+    map.set(key, new Ctor(settings, deps));
+  }
+  return {
+    providers: PROVIDER_KEYS.flatMap((key) => map.get(key) ?? []),
+    get(key) {
+      const provider = map.get(key);
+      if (!provider) throw new ProviderNotConfiguredError(key);
+      return provider;
+    },
+    has: (key) => map.has(key),
+    status: () => PROVIDER_KEYS.map((key) => ({ key, mode: modes.get(key) ?? 'sandbox', configured: map.has(key) })),
+  };
+}

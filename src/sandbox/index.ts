@@ -1,0 +1,85 @@
+import type { ProviderSettingsMap, SandboxFault } from '../config.js';
+import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
+import { startSimulator, type SimulatorHandle } from './core.js';
+import { createHostupSimulator } from './hostup/index.js';
+import { createMoovSimulator } from './moov/index.js';
+import { createPeople } from './people.js';
+import { Random } from './random.js';
+import { createSonzaiSimulator } from './sonzai/index.js';
+import { createSpacebringSimulator } from './spacebring/index.js';
+import type { SandboxProvider, SimulatorOptions } from './types.js';
+import { createZaiaSimulator } from './zaia/index.js';
+
+export interface SandboxOptions {
+  /** @default 42 */
+  seed?: number;
+  /** Tickets per provider. @default 300 */
+  tickets?: number;
+  faults?: Partial<Record<ProviderKey, SandboxFault>>;
+  providers?: readonly ProviderKey[];
+}
+
+export interface Sandbox {
+  providers: readonly ProviderKey[];
+  url(provider: ProviderKey): string;
+  settings<K extends ProviderKey>(provider: K): ProviderSettingsMap[K];
+  credentials(provider: ProviderKey): Record<string, string>;
+  simulator(provider: ProviderKey): SimulatorHandle;
+  /** Upstream requests per operation of one provider since the last reset. */
+  requests(provider: ProviderKey): Record<string, number>;
+  totalRequests(provider?: ProviderKey): number;
+  resetRequests(): void;
+  setFault(provider: ProviderKey, fault: SandboxFault | null): void;
+  close(): Promise<void>;
+}
+
+type Factory = { [K in ProviderKey]: (options: SimulatorOptions) => SandboxProvider<K> };
+const FACTORIES: Factory = {
+  spacebring: createSpacebringSimulator,
+  moov: createMoovSimulator,
+  hostup: createHostupSimulator,
+  zaia: createZaiaSimulator,
+  sonzai: createSonzaiSimulator,
+};
+
+/** Starts the five simulators on ephemeral loopback ports, with seeded data. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const seed = options.seed ?? 42;
+  const tickets = options.tickets ?? 300;
+  const keys = options.providers ?? PROVIDER_KEYS;
+  const people = createPeople(seed);
+  const simulators = new Map<ProviderKey, { provider: SandboxProvider<ProviderKey>; handle: SimulatorHandle }>();
+  const faultRandom = new Random(seed).fork('faults');
+  try {
+    for (const key of keys) {
+      const provider = FACTORIES[key]({ seed, tickets, people }) as SandboxProvider<ProviderKey>;
+      const handle = await startSimulator(provider.definition, { fault: options.faults?.[key], random: () => faultRandom.next() });
+      simulators.set(key, { provider, handle });
+    }
+  } catch (error) {
+    await Promise.all([...simulators.values()].map((s) => s.handle.close()));
+    throw error;
+  }
+  const get = (key: ProviderKey) => {
+    const entry = simulators.get(key);
+    if (!entry) throw new Error(`sandbox: ${key} is not running`);
+    return entry;
+  };
+  return {
+    providers: keys,
+    url: (key) => get(key).handle.url,
+    settings: <K extends ProviderKey>(key: K) => get(key).provider.settings(get(key).handle.url) as ProviderSettingsMap[K],
+    credentials: (key) => get(key).provider.credentials,
+    simulator: (key) => get(key).handle,
+    requests: (key) => get(key).handle.requests(),
+    totalRequests: (key) =>
+      key ? get(key).handle.totalRequests() : [...simulators.values()].reduce((sum, s) => sum + s.handle.totalRequests(), 0),
+    resetRequests: () => {
+      for (const s of simulators.values()) s.handle.resetRequests();
+    },
+    setFault: (key, fault) => get(key).handle.setFault(fault),
+    close: async () => {
+      await Promise.all([...simulators.values()].map((s) => s.handle.close()));
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { ProviderSettingsMap } from '../config.js';
+import type { ProviderKey } from '../model/provider.js';
+import type { SimulatorDefinition } from './core.js';
+import type { createPeople } from './people.js';
+
+export interface SimulatorOptions {
+  seed: number;
+  /** Tickets to generate (up to 100,000 for benchmarks: keep generation linear and lazy where it can be). */
+  tickets: number;
+  people: ReturnType<typeof createPeople>;
+}
+
+/** What each provider's simulator module gives the sandbox. */
+export interface SandboxProvider<K extends ProviderKey> {
+  definition: SimulatorDefinition;
+  /** Settings that point the real datasource at this simulator (with the sandbox's credentials). */
+  settings(baseUrl: string): ProviderSettingsMap[K];
+  /** Printed by `npm run sandbox` for trying the API with curl (header name → value). */
+  credentials: Record<string, string>;
+}

@@ -1,0 +1,4 @@
+// PLACEHOLDER — replaced by the zaia simulator implementation.
+import type { SandboxProvider, SimulatorOptions } from '../types.js';
+
+export declare function createZaiaSimulator(options: SimulatorOptions): SandboxProvider<'zaia'>;
