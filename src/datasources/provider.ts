@@ -93,6 +93,8 @@ export interface TicketProvider {
    * (its own call: listActivities), or 'ticket' (derived from the ticket row itself).
    */
   readonly timeline: 'detail' | 'separate' | 'ticket';
+  /** True where ticket payloads carry the ticket's tags (HostUp v1); see also listTags. */
+  readonly readsTags?: boolean;
 
   getTicket(nativeId: string, ctx: CallContext): Promise<TicketModel>;
   listSources(filter: ProviderFilter): string[];

@@ -70,3 +70,8 @@ export function createRegistry(config: Config, deps: ProviderDeps & { sandbox?: 
     status: () => PROVIDER_KEYS.map((key) => ({ key, mode: modes.get(key) ?? 'sandbox', configured: map.has(key) })),
   };
 }
+
+/** Parent of the GraphQL ProviderInfo type. */
+export interface ProviderInfoModel extends ProviderStatus {
+  instance: TicketProvider | undefined;
+}

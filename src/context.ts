@@ -1,0 +1,17 @@
+import type { Config } from './config.js';
+import type { Registry } from './datasources/registry.js';
+import type { Loaders } from './loaders/index.js';
+import type { Metrics } from './metrics.js';
+import type { ProviderOutcomes } from './outcomes.js';
+
+/** Per GraphQL request. The registry is process-wide; loaders and outcomes are per request. */
+export interface Context {
+  config: Config;
+  registry: Registry;
+  metrics: Metrics;
+  loaders: Loaders;
+  /** Each provider's outcome in this request, reported in `extensions.providers`. */
+  outcomes: ProviderOutcomes;
+  /** Aborts when the client goes away or the operation's deadline passes. */
+  signal: AbortSignal;
+}

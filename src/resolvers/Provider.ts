@@ -1,0 +1,22 @@
+import { capabilitiesOf } from '../datasources/capabilities.js';
+import type { ProviderInfoResolvers, ProviderResolvers } from '../generated/resolvers-types.js';
+
+/** GraphQL enum values ↔ the provider keys used everywhere inside. */
+export const Provider: ProviderResolvers = {
+  SPACEBRING: 'spacebring',
+  MOOV: 'moov',
+  HOSTUP: 'hostup',
+  ZAIA: 'zaia',
+  SONZAI: 'sonzai',
+};
+
+const NO_PUSHDOWN = { statuses: false, assignee: false, requester: false, search: false, dates: false };
+
+export const ProviderInfo: ProviderInfoResolvers = {
+  provider: (info) => info.key,
+  mode: (info) => (info.mode === 'live' ? 'LIVE' : 'SANDBOX'),
+  configured: (info) => info.configured,
+  capabilities: (info) => (info.instance ? capabilitiesOf(info.instance) : []),
+  pushdown: (info) => info.instance?.pushdown ?? NO_PUSHDOWN,
+  maxPageSize: (info) => info.instance?.maxPageSize ?? 0,
+};

@@ -1,0 +1,21 @@
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { Activity } from './Activity.js';
+import { Membership, Tag } from './Membership.js';
+import { Node } from './Node.js';
+import { Provider, ProviderInfo } from './Provider.js';
+import { Query } from './Query.js';
+import { DateTime, JSONScalar } from './scalars.js';
+import { Ticket } from './Ticket.js';
+
+export const resolvers: Resolvers = {
+  DateTime,
+  JSON: JSONScalar,
+  Provider,
+  ProviderInfo,
+  Query,
+  Node,
+  Ticket,
+  Activity,
+  Membership,
+  Tag,
+};

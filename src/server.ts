@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Config } from './config.js';
+import type { Context } from './context.js';
+import type { Registry } from './datasources/registry.js';
+import { maskError, toGraphQLError } from './errors.js';
+import { createLoaders } from './loaders/index.js';
+import type { Metrics } from './metrics.js';
+import { ProviderOutcomes } from './outcomes.js';
+import { resolvers } from './resolvers/index.js';
+
+export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
+
+export function loadTypeDefs(): string {
+  return readFileSync(SCHEMA_PATH, 'utf8');
+}
+
+export function createSchema(): GraphQLSchema {
+  // The generated Resolvers type is stricter than @apollo/subgraph's loose map (it types
+  // __resolveType's parameters), so it needs widening here, once.
+  return buildSubgraphSchema({ typeDefs: parse(loadTypeDefs()), resolvers: resolvers as GraphQLResolverMap<unknown> });
+}
+
+const DEFAULT_QUERY = /* GraphQL */ `# ticketgraph: one GraphQL API over Spacebring, Moov, HostUp, Zaia and Sonzai.
+# With no credentials configured, every provider runs on the embedded sandbox.
+
+query LatestTickets {
+  providers { provider mode capabilities }
+  tickets(first: 10) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges {
+      node {
+        id
+        provider
+        number
+        title
+        status
+        providerStatus
+        updatedAt
+        requester { name email }
+        assignee { name email }
+        tags { name }
+      }
+    }
+  }
+}
+`;
+
+/**
+ * Adds what happened to each provider to the response: the failures the feed survived
+ * become errors with path, code and provider, and `extensions.providers` lists every
+ * provider's outcome in this request.
+ */
+function useProviderOutcomes(): Plugin<Context> {
+  return {
+    onExecute: ({ args }) => {
+      const ctx = args.contextValue as Partial<Context>;
+      return {
+        onExecuteDone: ({ result, setResult }) => {
+          const outcomes = ctx.outcomes;
+          if (!outcomes || outcomes.size === 0 || !result || Symbol.asyncIterator in result) return;
+          const partial = outcomes.partialErrors.map(({ error, path }) => toGraphQLError(error, new GraphQLError(error.message, { path })));
+          setResult({
+            ...result,
+            errors: partial.length > 0 ? [...(result.errors ?? []), ...partial] : result.errors,
+            extensions: { ...result.extensions, providers: outcomes.list() },
+          });
+        },
+      };
+    },
+  };
+}
+
+export interface TicketgraphDeps {
+  registry: Registry;
+  metrics: Metrics;
+}
+
+export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
+
+/** The GraphQL server, without listening: tests call `yoga.fetch`, main.ts mounts it on node:http. */
+export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticketgraph {
+  const isDev = config.env !== 'production';
+  return createYoga<Record<string, never>, Context>({
+    schema: createSchema(),
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: { title: 'ticketgraph', defaultQuery: DEFAULT_QUERY },
+    renderGraphiQL,
+    maskedErrors: { maskError: (error, message) => maskError(error, message, isDev) },
+    logging: config.logLevel === 'silent' ? false : config.logLevel,
+    context: ({ request }) => {
+      const outcomes = new ProviderOutcomes();
+      const signal = request.signal;
+      return {
+        config,
+        registry: deps.registry,
+        metrics: deps.metrics,
+        outcomes,
+        signal,
+        loaders: createLoaders({ registry: deps.registry, outcomes, signal, concurrency: config.concurrency }),
+      };
+    },
+    plugins: [
+      useProviderOutcomes(),
+      usePrometheus({ endpoint: '/metrics', registry: deps.metrics.registry }),
+    ],
+  });
+}
