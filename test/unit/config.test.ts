@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../../src/config.js';
+
+describe('parseConfig', () => {
+  it('defaults every provider to the sandbox when no credentials are set', () => {
+    const config = parseConfig({});
+    expect(config.port).toBe(4000);
+    expect(Object.values(config.providers).map((p) => p.mode)).toEqual(['sandbox', 'sandbox', 'sandbox', 'sandbox', 'sandbox']);
+    expect(config.enabled).toEqual(['spacebring', 'moov', 'hostup', 'zaia', 'sonzai']);
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(parseConfig({ PORT: '', HOSTUP_API_KEY: ' ' }).providers.hostup.mode).toBe('sandbox');
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /^PORT: /],
+    [{ PORT: '70000' }, /^PORT: /],
+    [{ UPSTREAM_TIMEOUT_MS: '-1' }, /^UPSTREAM_TIMEOUT_MS: /],
+    [{ TICKETGRAPH_PROVIDERS: 'moov,zendesk' }, /^TICKETGRAPH_PROVIDERS: /],
+    [{ SANDBOX_FAULTS: '{not json' }, /^SANDBOX_FAULTS: /],
+    [{ SANDBOX_FAULTS: '{"moov":{"rate":2}}' }, /^SANDBOX_FAULTS: .*rate/],
+    [{ MOOV_API_VERSION: '2025' }, /^MOOV_API_VERSION: expected vYYYY.QQ.BB/],
+    [{ HOSTUP_BASE_URL: 'ftp://x' }, /^HOSTUP_BASE_URL: /],
+    [{ HOSTUP_BASE_URL: 'https://cloud.hostup.se' }, /^HOSTUP_BASE_URL: set without credentials/],
+    [{ SPACEBRING_CLIENT_ID: 'id' }, /^SPACEBRING_CLIENT_SECRET: required because SPACEBRING_CLIENT_ID is set/],
+    [{ SPACEBRING_CLIENT_ID: 'id', SPACEBRING_CLIENT_SECRET: 's' }, /^SPACEBRING_LOCATION_REFS: required/],
+    [{ MOOV_ACCESS_TOKEN: 't' }, /^MOOV_ACCOUNT_IDS: required/],
+  ])('rejects %j with one line naming the variable', (env, message) => {
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    expect(() => parseConfig(env)).toThrow(message);
+  });
+
+  it('goes live with credentials, defaulting to the public base URL, and never prints the secret', () => {
+    const config = parseConfig({ HOSTUP_API_KEY: 'hk_live_secret_123', SONZAI_TOKEN: 'eyJ.jwt.sig', SONZAI_BASE_URL: 'https://sonzai.test/api/v1' });
+    const hostup = config.providers.hostup;
+    expect(hostup.mode).toBe('live');
+    if (hostup.mode !== 'live') return;
+    expect(hostup.settings.baseUrl).toBe('https://cloud.hostup.se');
+    expect(hostup.settings.generation).toBe('v2');
+    expect(hostup.settings.apiKey.reveal()).toBe('hk_live_secret_123');
+    expect(JSON.stringify(config)).not.toContain('hk_live_secret_123');
+    expect(String(hostup.settings.apiKey)).toBe('[redacted]');
+    expect(config.providers.sonzai.mode === 'live' && config.providers.sonzai.settings.baseUrl).toBe('https://sonzai.test/api/v1');
+  });
+
+  it('reads SANDBOX_FAULTS per provider', () => {
+    expect(parseConfig({ SANDBOX_FAULTS: '{"zaia":{"status":503,"rate":0.2}}' }).sandbox.faults).toEqual({ zaia: { status: 503, rate: 0.2 } });
+  });
+
+  it('prefers OAuth for Spacebring when both auth kinds are given', () => {
+    const config = parseConfig({
+      SPACEBRING_CLIENT_ID: 'id', SPACEBRING_CLIENT_SECRET: 's', SPACEBRING_ACCESS_TOKEN: 'tok', SPACEBRING_NETWORK_ID: 'net',
+      SPACEBRING_LOCATION_REFS: 'loc-a, loc-b',
+    });
+    const sb = config.providers.spacebring;
+    expect(sb.mode === 'live' && sb.settings.auth.kind).toBe('oauth');
+    expect(sb.mode === 'live' && sb.settings.locationRefs).toEqual(['loc-a', 'loc-b']);
+  });
+});

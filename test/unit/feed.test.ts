@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { Registry } from '../../src/datasources/registry.js';
+import { UpstreamError } from '../../src/datasources/upstream-error.js';
+import { BadUserInputError } from '../../src/errors.js';
+import { loadFeed, type FeedFilter } from '../../src/loaders/feed.js';
+import { createLoaders } from '../../src/loaders/index.js';
+import type { TicketModel } from '../../src/model/ticket.js';
+import { ProviderOutcomes } from '../../src/outcomes.js';
+import { FakeProvider, fakeTicket } from '../helpers/fake-provider.js';
+
+const BASE = Date.parse('2026-06-01T00:00:00Z');
+
+function world() {
+  // Equal timestamps across providers on purpose: the id breaks ties.
+  const a = new FakeProvider('spacebring', Array.from({ length: 40 }, (_, i) => fakeTicket('spacebring', `a${String(i).padStart(2, '0')}`, BASE + (i % 13) * 60_000)), 'cursor');
+  const b = new FakeProvider('zaia', Array.from({ length: 23 }, (_, i) => fakeTicket('zaia', `b${String(i).padStart(2, '0')}`, BASE + i * 45_000)), 'page');
+  const c = new FakeProvider('sonzai', Array.from({ length: 31 }, (_, i) => fakeTicket('sonzai', `c${String(i).padStart(2, '0')}`, BASE + i * 30_000, { status: i % 2 ? 'CLOSED' : 'OPEN' })), 'offset');
+  return { providers: [a, b, c] };
+}
+
+function deps(providers: FakeProvider[]) {
+  const outcomes = new ProviderOutcomes();
+  const registry = { providers, get: (k: string) => providers.find((p) => p.key === k)!, has: () => true, status: () => [] } as unknown as Registry;
+  const signal = new AbortController().signal;
+  return { providers, outcomes, signal, path: ['tickets'], loaders: createLoaders({ registry, outcomes, signal, concurrency: 4 }) };
+}
+
+const order = (tickets: TicketModel[]) =>
+  [...tickets].sort((x, y) => y.updatedAt.getTime() - x.updatedAt.getTime() || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).map((t) => t.id);
+
+async function walk(providers: FakeProvider[], first: number, filter: FeedFilter = {}, between?: (page: number) => void) {
+  const seen: string[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < 100; page++) {
+    const connection = await loadFeed({ filter, first, after }, deps(providers));
+    seen.push(...connection.nodes.map((t) => t.id));
+    if (!connection.pageInfo.hasNextPage) return seen;
+    after = connection.pageInfo.endCursor;
+    between?.(page);
+  }
+  throw new Error('feed did not end');
+}
+
+describe('loadFeed (k-way merge over provider pages)', () => {
+  it('issue 5: walking with first: 7 returns every ticket exactly once, in order, across cursor, page and offset paging', async () => {
+    const { providers } = world();
+    const expected = order(providers.flatMap((p) => p.tickets));
+    const seen = await walk(providers, 7);
+    expect(seen).toEqual(expected);
+  });
+
+  it('issue 5: no duplicate and no gap while new tickets are created between pages', async () => {
+    const { providers } = world();
+    const expected = order(providers.flatMap((p) => p.tickets));
+    const seen = await walk(providers, 7, {}, (page) => {
+      // Newer than everything: offset and page-number providers shift by one.
+      for (const p of providers) p.tickets.push(fakeTicket(p.key, `new${page}`, BASE + 10_000_000 + page));
+    });
+    expect(seen).toEqual(expected);
+  });
+
+  it('costs one list call per provider for a first page, whatever `first` is', async () => {
+    for (const first of [5, 50]) {
+      const { providers } = world();
+      await loadFeed({ filter: {}, first, after: null }, deps(providers));
+      expect(providers.map((p) => p.calls.length)).toEqual([1, 1, 1]);
+    }
+  });
+
+  it('applies filters the providers cannot, after fetching', async () => {
+    const { providers } = world();
+    const seen = await walk(providers, 10, { statuses: ['CLOSED'] });
+    expect(seen).toEqual(order(providers[2]!.tickets.filter((t) => t.status === 'CLOSED')));
+  });
+
+  it('only asks the providers named in the filter', async () => {
+    const { providers } = world();
+    await loadFeed({ filter: { providers: ['zaia'] }, first: 5, after: null }, deps(providers));
+    expect(providers.map((p) => p.calls.length)).toEqual([0, 1, 0]);
+  });
+
+  it('keeps the other providers when one fails, and reports the failing one', async () => {
+    const { providers } = world();
+    providers[1]!.failWith = new UpstreamError('UPSTREAM_UNAVAILABLE', 'zaia is unavailable', { provider: 'zaia', operation: 'listTickets', status: 503 });
+    const d = deps(providers);
+    const connection = await loadFeed({ filter: {}, first: 100, after: null }, d);
+    expect(connection.nodes).toHaveLength(71);
+    expect(connection.nodes.every((t) => t.provider !== 'zaia')).toBe(true);
+    expect(d.outcomes.partialErrors.map((e) => [e.error.code, e.error.provider, e.path])).toEqual([['UPSTREAM_UNAVAILABLE', 'zaia', ['tickets']]]);
+    expect(d.outcomes.list()).toEqual(
+      expect.arrayContaining([{ provider: 'zaia', outcome: 'UNAVAILABLE', code: 'UPSTREAM_UNAVAILABLE' }, { provider: 'spacebring', outcome: 'OK' }]),
+    );
+  });
+
+  it('rejects a garbage cursor and a cursor of another filter with BAD_USER_INPUT', async () => {
+    const { providers } = world();
+    await expect(loadFeed({ filter: {}, first: 5, after: 'not-a-cursor' }, deps(providers))).rejects.toThrow(BadUserInputError);
+    const page = await loadFeed({ filter: {}, first: 5, after: null }, deps(providers));
+    await expect(
+      loadFeed({ filter: { statuses: ['OPEN'] }, first: 5, after: page.pageInfo.endCursor }, deps(providers)),
+    ).rejects.toThrow(/another filter/);
+  });
+
+  it('primes ticketById with what the list fetched, so a follow-up read costs nothing', async () => {
+    const { providers } = world();
+    const d = deps(providers);
+    const page = await loadFeed({ filter: {}, first: 3, after: null }, d);
+    await d.loaders.ticketById.load(page.nodes[0]!.id);
+    expect(providers.flatMap((p) => p.calls).filter((c) => c.startsWith('get:'))).toEqual([]);
+  });
+});
