@@ -1,0 +1,12 @@
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { writeFileSync } from 'node:fs';
+import { createSchema } from './server.js';
+
+/**
+ * Prints the subgraph SDL, the same text `{ _service { sdl } }` answers, for rover or a
+ * supergraph build: `npm run sdl` (stdout) or `npm run sdl -- out.graphql`.
+ */
+const sdl = printSubgraphSchema(createSchema());
+const out = process.argv[2];
+if (out) writeFileSync(out, sdl);
+else process.stdout.write(sdl);
