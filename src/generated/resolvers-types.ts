@@ -58,6 +58,30 @@ export type ActivityKind =
   | 'STATUS_CHANGE'
   | 'TAG_CHANGE';
 
+export type AddCommentInput = {
+  /** 1–10,000 characters. */
+  body: Scalars['String']['input'];
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** An internal note. Only providers with staff-side APIs accept internal notes. */
+  internal?: InputMaybe<Scalars['Boolean']['input']>;
+  ticketId: Scalars['ID']['input'];
+};
+
+export type AddCommentPayload = {
+  __typename?: 'AddCommentPayload';
+  /** The comment, where the provider returns or records one. */
+  activity?: Maybe<Activity>;
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  ticket: Ticket;
+};
+
+export type AssignTicketInput = {
+  /** A Membership id or the provider's own user id; null unassigns where the provider allows it. */
+  assigneeId?: InputMaybe<Scalars['ID']['input']>;
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  ticketId: Scalars['ID']['input'];
+};
+
 export type AssignmentChangeActivity = Activity & {
   __typename?: 'AssignmentChangeActivity';
   author?: Maybe<Membership>;
@@ -92,6 +116,37 @@ export type CommentActivity = Activity & {
   kind: ActivityKind;
   provider: Provider;
   ticketId: Scalars['ID']['output'];
+};
+
+export type CreateTicketInput = {
+  /** Zaia: the assignee (required); a Membership id or Zaia user id. */
+  assigneeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Zaia: the chat the ticket opens on (required). */
+  chatId?: InputMaybe<Scalars['ID']['input']>;
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** HostUp department (departmentSlug in v2, dept_id in v1). Required by HostUp. */
+  department?: InputMaybe<Scalars['String']['input']>;
+  /** Body (1–10,000 characters). Moov makes it the first message. */
+  description: Scalars['String']['input'];
+  /** HostUp and Sonzai only. */
+  priority?: InputMaybe<TicketPriority>;
+  provider: Provider;
+  requester?: InputMaybe<RequesterInput>;
+  /** Spacebring location (locationRef) or Moov account (accountID); defaults to the first configured. */
+  scope?: InputMaybe<Scalars['String']['input']>;
+  /** Zaia: the ticketing team. */
+  teamId?: InputMaybe<Scalars['ID']['input']>;
+  /** Title or subject (1–200 characters). Spacebring has no title: it becomes the first line of the description. */
+  title: Scalars['String']['input'];
+  /** Category: Spacebring `type` (e.g. internet, printing), Sonzai `type` (support, bug, feature_request, billing). */
+  type?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type CreateTicketPayload = {
+  __typename?: 'CreateTicketPayload';
+  activity?: Maybe<Activity>;
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  ticket: Ticket;
 };
 
 export type CreatedActivity = Activity & {
@@ -155,6 +210,83 @@ export type MembershipKind =
   | 'RESPONDER'
   | 'SYSTEM'
   | 'USER';
+
+/** Writes, routed to the ticket's provider. A write the provider's API does not offer fails with UNSUPPORTED_BY_PROVIDER before any upstream call (see `providers { capabilities }`). Writes are never retried automatically; a timeout says the outcome is unknown. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Spacebring, HostUp v2, Sonzai. */
+  addComment?: Maybe<AddCommentPayload>;
+  /** Zaia. */
+  addTicketTag?: Maybe<TicketPayload>;
+  /** Spacebring, Zaia. */
+  assignTicket?: Maybe<TicketPayload>;
+  /** Close, complete or resolve, in the provider's own word: all five. */
+  closeTicket?: Maybe<TicketPayload>;
+  /** All five providers (Spacebring needs OAuth2 credentials). */
+  createTicket?: Maybe<CreateTicketPayload>;
+  /** Zaia. */
+  removeTicketTag?: Maybe<TicketPayload>;
+  /** Spacebring, HostUp v2. */
+  reopenTicket?: Maybe<TicketPayload>;
+  /** Spacebring only (the others expose verbs: close, reopen). */
+  setTicketStatus?: Maybe<TicketPayload>;
+  /** Zaia: a human takes the chat over from the AI agent. */
+  takeOverTicket?: Maybe<TicketPayload>;
+};
+
+
+/** Writes, routed to the ticket's provider. A write the provider's API does not offer fails with UNSUPPORTED_BY_PROVIDER before any upstream call (see `providers { capabilities }`). Writes are never retried automatically; a timeout says the outcome is unknown. */
+export type MutationAddCommentArgs = {
+  input: AddCommentInput;
+};
+
+
+/** Writes, routed to the ticket's provider. A write the provider's API does not offer fails with UNSUPPORTED_BY_PROVIDER before any upstream call (see `providers { capabilities }`). Writes are never retried automatically; a timeout says the outcome is unknown. */
+export type MutationAddTicketTagArgs = {
+  input: TicketTagInput;
+};
+
+
+/** Writes, routed to the ticket's provider. A write the provider's API does not offer fails with UNSUPPORTED_BY_PROVIDER before any upstream call (see `providers { capabilities }`). Writes are never retried automatically; a timeout says the outcome is unknown. */
+export type MutationAssignTicketArgs = {
+  input: AssignTicketInput;
+};
+
+
+/** Writes, routed to the ticket's provider. A write the provider's API does not offer fails with UNSUPPORTED_BY_PROVIDER before any upstream call (see `providers { capabilities }`). Writes are never retried automatically; a timeout says the outcome is unknown. */
+export type MutationCloseTicketArgs = {
+  input: TicketActionInput;
+};
+
+
+/** Writes, routed to the ticket's provider. A write the provider's API does not offer fails with UNSUPPORTED_BY_PROVIDER before any upstream call (see `providers { capabilities }`). Writes are never retried automatically; a timeout says the outcome is unknown. */
+export type MutationCreateTicketArgs = {
+  input: CreateTicketInput;
+};
+
+
+/** Writes, routed to the ticket's provider. A write the provider's API does not offer fails with UNSUPPORTED_BY_PROVIDER before any upstream call (see `providers { capabilities }`). Writes are never retried automatically; a timeout says the outcome is unknown. */
+export type MutationRemoveTicketTagArgs = {
+  input: TicketTagInput;
+};
+
+
+/** Writes, routed to the ticket's provider. A write the provider's API does not offer fails with UNSUPPORTED_BY_PROVIDER before any upstream call (see `providers { capabilities }`). Writes are never retried automatically; a timeout says the outcome is unknown. */
+export type MutationReopenTicketArgs = {
+  input: TicketActionInput;
+};
+
+
+/** Writes, routed to the ticket's provider. A write the provider's API does not offer fails with UNSUPPORTED_BY_PROVIDER before any upstream call (see `providers { capabilities }`). Writes are never retried automatically; a timeout says the outcome is unknown. */
+export type MutationSetTicketStatusArgs = {
+  input: SetTicketStatusInput;
+};
+
+
+/** Writes, routed to the ticket's provider. A write the provider's API does not offer fails with UNSUPPORTED_BY_PROVIDER before any upstream call (see `providers { capabilities }`). Writes are never retried automatically; a timeout says the outcome is unknown. */
+export type MutationTakeOverTicketArgs = {
+  input: TakeOverTicketInput;
+};
 
 /** An object with a global id, refetchable with `node(id:)`. */
 export type Node = {
@@ -246,6 +378,20 @@ export type QueryTicketsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Who opens a ticket. Providers take different parts: Moov needs an email (the contact), Spacebring a user id (defaults to the caller), HostUp and Sonzai use the configured account. */
+export type RequesterInput = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** A Membership id, or the provider's own user id. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SetTicketStatusInput = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  status: TicketStatus;
+  ticketId: Scalars['ID']['input'];
+};
+
 export type StatusChangeActivity = Activity & {
   __typename?: 'StatusChangeActivity';
   author?: Maybe<Membership>;
@@ -279,6 +425,13 @@ export type TagChangeActivity = Activity & {
   provider: Provider;
   removed: Array<Tag>;
   ticketId: Scalars['ID']['output'];
+};
+
+export type TakeOverTicketInput = {
+  /** Who takes the ticket over from the AI agent: a Membership id or the provider's own user id. */
+  assigneeId: Scalars['ID']['input'];
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  ticketId: Scalars['ID']['input'];
 };
 
 /** A group a ticket is routed to: Zaia ticketing team, HostUp department. */
@@ -333,6 +486,11 @@ export type TicketActivitiesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type TicketActionInput = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  ticketId: Scalars['ID']['input'];
+};
+
 export type TicketConnection = {
   __typename?: 'TicketConnection';
   edges: Array<TicketEdge>;
@@ -371,6 +529,14 @@ export type TicketFilter = {
   updatedBefore?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+export type TicketPayload = {
+  __typename?: 'TicketPayload';
+  /** The activity the change created, where the provider returns one. */
+  activity?: Maybe<Activity>;
+  clientMutationId?: Maybe<Scalars['String']['output']>;
+  ticket: Ticket;
+};
+
 export type TicketPriority =
   | 'CRITICAL'
   | 'HIGH'
@@ -393,6 +559,13 @@ export type TicketStatus =
   | 'UNKNOWN'
   /** Waiting on the customer or a third party (Moov on-hold, HostUp answered/on_hold). */
   | 'WAITING';
+
+export type TicketTagInput = {
+  clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** A Tag id or the provider's own tag id. */
+  tagId: Scalars['ID']['input'];
+  ticketId: Scalars['ID']['input'];
+};
 
 
 
@@ -519,10 +692,15 @@ export type ResolversTypes = {
   ActivityEdge: ResolverTypeWrapper<Omit<ActivityEdge, 'node'> & { node: ResolversTypes['Activity'] }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ActivityKind: ActivityKind;
+  AddCommentInput: AddCommentInput;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  AddCommentPayload: ResolverTypeWrapper<Omit<AddCommentPayload, 'activity' | 'ticket'> & { activity?: Maybe<ResolversTypes['Activity']>, ticket: ResolversTypes['Ticket'] }>;
+  AssignTicketInput: AssignTicketInput;
   AssignmentChangeActivity: ResolverTypeWrapper<AssignmentChangeActivityModel>;
   Attachment: ResolverTypeWrapper<AttachmentModel>;
   CommentActivity: ResolverTypeWrapper<CommentActivityModel>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CreateTicketInput: CreateTicketInput;
+  CreateTicketPayload: ResolverTypeWrapper<Omit<CreateTicketPayload, 'activity' | 'ticket'> & { activity?: Maybe<ResolversTypes['Activity']>, ticket: ResolversTypes['Ticket'] }>;
   CreatedActivity: ResolverTypeWrapper<CreatedActivityModel>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   FieldChangeActivity: ResolverTypeWrapper<FieldChangeActivityModel>;
@@ -530,6 +708,7 @@ export type ResolversTypes = {
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   Membership: ResolverTypeWrapper<MembershipModel>;
   MembershipKind: MembershipKind;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Provider: ResolverTypeWrapper<ProviderKey>;
@@ -537,16 +716,22 @@ export type ResolversTypes = {
   ProviderInfo: ResolverTypeWrapper<ProviderInfoModel>;
   ProviderMode: ProviderMode;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RequesterInput: RequesterInput;
+  SetTicketStatusInput: SetTicketStatusInput;
   StatusChangeActivity: ResolverTypeWrapper<StatusChangeActivityModel>;
   Tag: ResolverTypeWrapper<TagModel>;
   TagChangeActivity: ResolverTypeWrapper<TagChangeActivityModel>;
+  TakeOverTicketInput: TakeOverTicketInput;
   Team: ResolverTypeWrapper<TeamModel>;
   Ticket: ResolverTypeWrapper<TicketModel>;
+  TicketActionInput: TicketActionInput;
   TicketConnection: ResolverTypeWrapper<TicketConnectionModel>;
   TicketEdge: ResolverTypeWrapper<Omit<TicketEdge, 'node'> & { node: ResolversTypes['Ticket'] }>;
   TicketFilter: TicketFilter;
+  TicketPayload: ResolverTypeWrapper<Omit<TicketPayload, 'activity' | 'ticket'> & { activity?: Maybe<ResolversTypes['Activity']>, ticket: ResolversTypes['Ticket'] }>;
   TicketPriority: TicketPriority;
   TicketStatus: TicketStatus;
+  TicketTagInput: TicketTagInput;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -557,28 +742,40 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   ActivityEdge: Omit<ActivityEdge, 'node'> & { node: ResolversParentTypes['Activity'] };
   String: Scalars['String']['output'];
+  AddCommentInput: AddCommentInput;
+  Boolean: Scalars['Boolean']['output'];
+  AddCommentPayload: Omit<AddCommentPayload, 'activity' | 'ticket'> & { activity?: Maybe<ResolversParentTypes['Activity']>, ticket: ResolversParentTypes['Ticket'] };
+  AssignTicketInput: AssignTicketInput;
   AssignmentChangeActivity: AssignmentChangeActivityModel;
   Attachment: AttachmentModel;
   CommentActivity: CommentActivityModel;
-  Boolean: Scalars['Boolean']['output'];
+  CreateTicketInput: CreateTicketInput;
+  CreateTicketPayload: Omit<CreateTicketPayload, 'activity' | 'ticket'> & { activity?: Maybe<ResolversParentTypes['Activity']>, ticket: ResolversParentTypes['Ticket'] };
   CreatedActivity: CreatedActivityModel;
   DateTime: Scalars['DateTime']['output'];
   FieldChangeActivity: FieldChangeActivityModel;
   FilterPushdown: FilterPushdown;
   JSON: Scalars['JSON']['output'];
   Membership: MembershipModel;
+  Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   ProviderInfo: ProviderInfoModel;
   Query: Record<PropertyKey, never>;
+  RequesterInput: RequesterInput;
+  SetTicketStatusInput: SetTicketStatusInput;
   StatusChangeActivity: StatusChangeActivityModel;
   Tag: TagModel;
   TagChangeActivity: TagChangeActivityModel;
+  TakeOverTicketInput: TakeOverTicketInput;
   Team: TeamModel;
   Ticket: TicketModel;
+  TicketActionInput: TicketActionInput;
   TicketConnection: TicketConnectionModel;
   TicketEdge: Omit<TicketEdge, 'node'> & { node: ResolversParentTypes['Ticket'] };
   TicketFilter: TicketFilter;
+  TicketPayload: Omit<TicketPayload, 'activity' | 'ticket'> & { activity?: Maybe<ResolversParentTypes['Activity']>, ticket: ResolversParentTypes['Ticket'] };
+  TicketTagInput: TicketTagInput;
 };
 
 export type ActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Activity'] = ResolversParentTypes['Activity']> = {
@@ -595,6 +792,12 @@ export type ActivityConnectionResolvers<ContextType = Context, ParentType extend
 export type ActivityEdgeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ActivityEdge'] = ResolversParentTypes['ActivityEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Activity'], ParentType, ContextType>;
+};
+
+export type AddCommentPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AddCommentPayload'] = ResolversParentTypes['AddCommentPayload']> = {
+  activity?: Resolver<Maybe<ResolversTypes['Activity']>, ParentType, ContextType>;
+  clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ticket?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType>;
 };
 
 export type AssignmentChangeActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AssignmentChangeActivity'] = ResolversParentTypes['AssignmentChangeActivity']> = {
@@ -628,6 +831,12 @@ export type CommentActivityResolvers<ContextType = Context, ParentType extends R
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   ticketId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CreateTicketPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreateTicketPayload'] = ResolversParentTypes['CreateTicketPayload']> = {
+  activity?: Resolver<Maybe<ResolversTypes['Activity']>, ParentType, ContextType>;
+  clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ticket?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType>;
 };
 
 export type CreatedActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatedActivity'] = ResolversParentTypes['CreatedActivity']> = {
@@ -684,6 +893,18 @@ export type MembershipResolvers<ContextType = Context, ParentType extends Resolv
   providerId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  addComment?: Resolver<Maybe<ResolversTypes['AddCommentPayload']>, ParentType, ContextType, RequireFields<MutationAddCommentArgs, 'input'>>;
+  addTicketTag?: Resolver<Maybe<ResolversTypes['TicketPayload']>, ParentType, ContextType, RequireFields<MutationAddTicketTagArgs, 'input'>>;
+  assignTicket?: Resolver<Maybe<ResolversTypes['TicketPayload']>, ParentType, ContextType, RequireFields<MutationAssignTicketArgs, 'input'>>;
+  closeTicket?: Resolver<Maybe<ResolversTypes['TicketPayload']>, ParentType, ContextType, RequireFields<MutationCloseTicketArgs, 'input'>>;
+  createTicket?: Resolver<Maybe<ResolversTypes['CreateTicketPayload']>, ParentType, ContextType, RequireFields<MutationCreateTicketArgs, 'input'>>;
+  removeTicketTag?: Resolver<Maybe<ResolversTypes['TicketPayload']>, ParentType, ContextType, RequireFields<MutationRemoveTicketTagArgs, 'input'>>;
+  reopenTicket?: Resolver<Maybe<ResolversTypes['TicketPayload']>, ParentType, ContextType, RequireFields<MutationReopenTicketArgs, 'input'>>;
+  setTicketStatus?: Resolver<Maybe<ResolversTypes['TicketPayload']>, ParentType, ContextType, RequireFields<MutationSetTicketStatusArgs, 'input'>>;
+  takeOverTicket?: Resolver<Maybe<ResolversTypes['TicketPayload']>, ParentType, ContextType, RequireFields<MutationTakeOverTicketArgs, 'input'>>;
 };
 
 export type NodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Node'] = ResolversParentTypes['Node']> = {
@@ -794,19 +1015,28 @@ export type TicketEdgeResolvers<ContextType = Context, ParentType extends Resolv
   node?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType>;
 };
 
+export type TicketPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TicketPayload'] = ResolversParentTypes['TicketPayload']> = {
+  activity?: Resolver<Maybe<ResolversTypes['Activity']>, ParentType, ContextType>;
+  clientMutationId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  ticket?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = Context> = {
   Activity?: ActivityResolvers<ContextType>;
   ActivityConnection?: ActivityConnectionResolvers<ContextType>;
   ActivityEdge?: ActivityEdgeResolvers<ContextType>;
+  AddCommentPayload?: AddCommentPayloadResolvers<ContextType>;
   AssignmentChangeActivity?: AssignmentChangeActivityResolvers<ContextType>;
   Attachment?: AttachmentResolvers<ContextType>;
   CommentActivity?: CommentActivityResolvers<ContextType>;
+  CreateTicketPayload?: CreateTicketPayloadResolvers<ContextType>;
   CreatedActivity?: CreatedActivityResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   FieldChangeActivity?: FieldChangeActivityResolvers<ContextType>;
   FilterPushdown?: FilterPushdownResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   Membership?: MembershipResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Provider?: ProviderResolvers;
@@ -819,5 +1049,6 @@ export type Resolvers<ContextType = Context> = {
   Ticket?: TicketResolvers<ContextType>;
   TicketConnection?: TicketConnectionResolvers<ContextType>;
   TicketEdge?: TicketEdgeResolvers<ContextType>;
+  TicketPayload?: TicketPayloadResolvers<ContextType>;
 };
 

@@ -1,6 +1,7 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { Activity } from './Activity.js';
 import { Membership, Tag } from './Membership.js';
+import { Mutation } from './Mutation.js';
 import { Node } from './Node.js';
 import { Provider, ProviderInfo } from './Provider.js';
 import { Query } from './Query.js';
@@ -13,6 +14,7 @@ export const resolvers: Resolvers = {
   Provider,
   ProviderInfo,
   Query,
+  Mutation,
   Node,
   Ticket,
   Activity,
