@@ -1,0 +1,62 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ExecutionResult } from 'graphql';
+import { parseConfig, type Config } from '../../src/config.js';
+import { createRegistry, type Registry } from '../../src/datasources/registry.js';
+import { createMetrics, type Metrics } from '../../src/metrics.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+import { createTicketgraph, type Ticketgraph } from '../../src/server.js';
+import { testHttpSettings } from './settings.js';
+
+export type GqlResult<T = Record<string, unknown>> = ExecutionResult<T, { providers?: { provider: string; outcome: string; code?: string; retryAfter?: number }[] }>;
+
+export interface TestServer {
+  config: Config;
+  sandbox: Sandbox;
+  registry: Registry;
+  metrics: Metrics;
+  yoga: Ticketgraph;
+  /** GraphQL over yoga.fetch (no socket). */
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<T>>;
+  /** Listens on port 0 on demand (for tests that need a real socket). */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The sandbox and the gateway in-process, on ephemeral ports, with short test timeouts. */
+export async function startTestServer(options: { sandbox?: SandboxOptions; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env });
+  config.http = { ...testHttpSettings, ...config.http, ...(options.env?.UPSTREAM_TIMEOUT_MS ? {} : { timeoutMs: testHttpSettings.timeoutMs, deadlineMs: testHttpSettings.deadlineMs, maxRetryAfterMs: testHttpSettings.maxRetryAfterMs, backoffLimitMs: testHttpSettings.backoffLimitMs }) };
+  const sandbox = await startSandbox({ tickets: 60, ...options.sandbox });
+  const metrics = createMetrics();
+  const registry = createRegistry(config, { http: config.http, metrics, sandbox });
+  const yoga = createTicketgraph(config, { registry, metrics });
+  let server: Server | undefined;
+  return {
+    config,
+    sandbox,
+    registry,
+    metrics,
+    yoga,
+    async gql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
+      const response = await yoga.fetch('http://ticketgraph.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GqlResult<T>;
+    },
+    async listen() {
+      server = createServer(yoga);
+      await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    async close() {
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      await sandbox.close();
+    },
+  };
+}
