@@ -28,6 +28,7 @@ const config: CodegenConfig = {
           Team: '../model/ticket.js#TeamModel',
           Membership: '../model/membership.js#MembershipModel',
           Tag: '../model/tag.js#TagModel',
+          Person: '../model/membership.js#PersonModel',
           Activity: '../model/activity.js#ActivityModel',
           CreatedActivity: '../model/activity.js#CreatedActivityModel',
           CommentActivity: '../model/activity.js#CommentActivityModel',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
+import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
@@ -110,6 +111,8 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     },
     plugins: [
       useProviderOutcomes(),
+      // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.
+      useApolloInlineTrace(),
       usePrometheus({ endpoint: '/metrics', registry: deps.metrics.registry }),
     ],
   });

@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { ProviderKey } from '../model/provider.js';
 import type { TicketModel, TeamModel } from '../model/ticket.js';
-import type { MembershipModel } from '../model/membership.js';
+import type { MembershipModel, PersonModel } from '../model/membership.js';
 import type { TagModel } from '../model/tag.js';
 import type { ActivityModel, CreatedActivityModel, CommentActivityModel, StatusChangeActivityModel, AssignmentChangeActivityModel, TagChangeActivityModel, FieldChangeActivityModel, AttachmentModel } from '../model/activity.js';
 import type { ProviderInfoModel } from '../datasources/registry.js';
@@ -193,6 +193,8 @@ export type Membership = Node & {
   kind: MembershipKind;
   lastName?: Maybe<Scalars['String']['output']>;
   name?: Maybe<Scalars['String']['output']>;
+  /** The person behind this membership, across providers and subgraphs (null where the provider gives no email). */
+  person?: Maybe<Person>;
   phone?: Maybe<Scalars['String']['output']>;
   provider: Provider;
   /** The provider's own id, or `email:<address>` where the provider has none. */
@@ -301,6 +303,29 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** A person known by email, across every provider: the join point for a CRM or accounts subgraph, which holds `Person @key(fields: "email")` and reaches the person's tickets through it. */
+export type Person = {
+  __typename?: 'Person';
+  /** Lower-cased email address. */
+  email: Scalars['String']['output'];
+  /** The person's tickets across every configured provider, newest update first. Same filters and cursor as `Query.tickets`. */
+  tickets: TicketConnection;
+};
+
+
+/** A person known by email, across every provider: the join point for a CRM or accounts subgraph, which holds `Person @key(fields: "email")` and reaches the person's tickets through it. */
+export type PersonTicketsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TicketFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  role?: InputMaybe<PersonRole>;
+};
+
+/** Whether a person asked for a ticket or works on it. */
+export type PersonRole =
+  | 'ASSIGNEE'
+  | 'REQUESTER';
+
 /** The ticket systems ticketgraph speaks to. */
 export type Provider =
   /** HostUp (hosting), cloud.hostup.se support API (v2; v1 read by number). */
@@ -353,6 +378,8 @@ export type Query = {
   __typename?: 'Query';
   /** Any object by global id. */
   node?: Maybe<Node>;
+  /** A person by email; their tickets are under `tickets`. */
+  person: Person;
   /** The configured providers, their mode and what each can do. */
   providers: Array<ProviderInfo>;
   /** One ticket by global id; null with a NOT_FOUND error when the provider does not know it. */
@@ -364,6 +391,11 @@ export type Query = {
 
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryPersonArgs = {
+  email: Scalars['String']['input'];
 };
 
 
@@ -648,6 +680,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   Membership: Membership;
+  Person: Person;
   Tag: Tag;
   Ticket: Ticket;
 };
@@ -657,6 +690,9 @@ export type FederationReferenceTypes = {
   Membership:
     ( { __typename: 'Membership' }
     & GraphQLRecursivePick<FederationTypes['Membership'], {"id":true}> );
+  Person:
+    ( { __typename: 'Person' }
+    & GraphQLRecursivePick<FederationTypes['Person'], {"email":true}> );
   Tag:
     ( { __typename: 'Tag' }
     & GraphQLRecursivePick<FederationTypes['Tag'], {"id":true}> );
@@ -711,6 +747,8 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Node: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Node']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Person: ResolverTypeWrapper<PersonModel>;
+  PersonRole: PersonRole;
   Provider: ResolverTypeWrapper<ProviderKey>;
   ProviderCapability: ProviderCapability;
   ProviderInfo: ResolverTypeWrapper<ProviderInfoModel>;
@@ -760,6 +798,7 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
+  Person: PersonModel;
   ProviderInfo: ProviderInfoModel;
   Query: Record<PropertyKey, never>;
   RequesterInput: RequesterInput;
@@ -888,6 +927,7 @@ export type MembershipResolvers<ContextType = Context, ParentType extends Resolv
   kind?: Resolver<ResolversTypes['MembershipKind'], ParentType, ContextType>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  person?: Resolver<Maybe<ResolversTypes['Person']>, ParentType, ContextType>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   providerId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -918,6 +958,12 @@ export type PageInfoResolvers<ContextType = Context, ParentType extends Resolver
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type PersonResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Person'] = ResolversParentTypes['Person'], FederationReferenceType extends FederationReferenceTypes['Person'] = FederationReferenceTypes['Person']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Person']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<PersonTicketsArgs, 'first' | 'role'>>;
+};
+
 export type ProviderResolvers = { HOSTUP: 'hostup', MOOV: 'moov', SONZAI: 'sonzai', SPACEBRING: 'spacebring', ZAIA: 'zaia' };
 
 export type ProviderInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProviderInfo'] = ResolversParentTypes['ProviderInfo']> = {
@@ -931,6 +977,7 @@ export type ProviderInfoResolvers<ContextType = Context, ParentType extends Reso
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   node?: Resolver<Maybe<ResolversTypes['Node']>, ParentType, ContextType, RequireFields<QueryNodeArgs, 'id'>>;
+  person?: Resolver<ResolversTypes['Person'], ParentType, ContextType, RequireFields<QueryPersonArgs, 'email'>>;
   providers?: Resolver<Array<ResolversTypes['ProviderInfo']>, ParentType, ContextType>;
   ticket?: Resolver<Maybe<ResolversTypes['Ticket']>, ParentType, ContextType, RequireFields<QueryTicketArgs, 'id'>>;
   tickets?: Resolver<ResolversTypes['TicketConnection'], ParentType, ContextType, RequireFields<QueryTicketsArgs, 'first'>>;
@@ -1039,6 +1086,7 @@ export type Resolvers<ContextType = Context> = {
   Mutation?: MutationResolvers<ContextType>;
   Node?: NodeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Person?: PersonResolvers<ContextType>;
   Provider?: ProviderResolvers;
   ProviderInfo?: ProviderInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -20,3 +20,8 @@ export interface MembershipModel {
   role: string | null;
   blocked: boolean | null;
 }
+
+/** A person by email, across providers (federation key). */
+export interface PersonModel {
+  email: string;
+}

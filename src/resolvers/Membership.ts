@@ -1,7 +1,9 @@
 import type { MembershipResolvers, TagResolvers } from '../generated/resolvers-types.js';
 import { decodeId } from '../ids.js';
+import { MembershipPerson } from './Person.js';
 
 export const Membership: MembershipResolvers = {
+  ...MembershipPerson,
   providerId: (membership) => membership.nativeId,
   /**
    * No provider has an endpoint that reads a person by id, so a reference resolves to

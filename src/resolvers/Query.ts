@@ -2,6 +2,7 @@ import { BadUserInputError } from '../errors.js';
 import type { QueryResolvers, TicketFilter } from '../generated/resolvers-types.js';
 import { decodeId } from '../ids.js';
 import { loadFeed, parsePersonMatch, type FeedFilter } from '../loaders/feed.js';
+import { toPerson } from './Person.js';
 
 
 export function parseFeedFilter(filter: TicketFilter | null | undefined): FeedFilter {
@@ -46,6 +47,8 @@ export const Query: QueryResolvers = {
     decodeId(id, 'Ticket');
     return ctx.loaders.ticketById.load(id);
   },
+
+  person: (_parent, { email }) => toPerson(email),
 
   tickets: (_parent, args, ctx, info) =>
     loadFeed(

@@ -3,6 +3,7 @@ import { Activity } from './Activity.js';
 import { Membership, Tag } from './Membership.js';
 import { Mutation } from './Mutation.js';
 import { Node } from './Node.js';
+import { Person } from './Person.js';
 import { Provider, ProviderInfo } from './Provider.js';
 import { Query } from './Query.js';
 import { DateTime, JSONScalar } from './scalars.js';
@@ -20,4 +21,5 @@ export const resolvers: Resolvers = {
   Activity,
   Membership,
   Tag,
+  Person,
 };

@@ -1,0 +1,32 @@
+import { BadUserInputError } from '../errors.js';
+import type { MembershipResolvers, PersonResolvers } from '../generated/resolvers-types.js';
+import { loadFeed } from '../loaders/feed.js';
+import { checkFirst, parseFeedFilter, pathOf } from './Query.js';
+
+export function toPerson(email: string): { email: string } {
+  const normalised = email.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+$/.test(normalised) || normalised.length > 320) {
+    throw new BadUserInputError('email is not an email address', { argument: 'email' });
+  }
+  return { email: normalised };
+}
+
+export const Person: PersonResolvers = {
+  __resolveReference: (reference) => toPerson(reference.email),
+  tickets: (person, args, ctx, info) => {
+    const filter = parseFeedFilter(args.filter);
+    const match = { ids: new Map(), emails: new Set([person.email]) };
+    return loadFeed(
+      {
+        filter: args.role === 'ASSIGNEE' ? { ...filter, assignee: match } : { ...filter, requester: match },
+        first: checkFirst(args.first, ctx.config.maxPageSize),
+        after: args.after,
+      },
+      { providers: ctx.registry.providers, loaders: ctx.loaders, outcomes: ctx.outcomes, signal: ctx.signal, path: pathOf(info.path) },
+    );
+  },
+};
+
+export const MembershipPerson: Pick<MembershipResolvers, 'person'> = {
+  person: (membership) => (membership.email && /^[^\s@]+@[^\s@]+$/.test(membership.email.trim()) ? toPerson(membership.email) : null),
+};
