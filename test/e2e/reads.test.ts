@@ -109,7 +109,7 @@ describe('reads across the five providers (issue 5)', () => {
     let after: string | null = null;
     let created = 0;
     for (let page = 0; page < 500; page++) {
-      const { data, errors } = await server.gql<Feed>(
+      const { data, errors }: Awaited<ReturnType<typeof server.gql<Feed>>> = await server.gql<Feed>(
         'query ($after: String) { tickets(first: 7, after: $after) { nodes { id provider updatedAt } pageInfo { hasNextPage endCursor } } }',
         { after },
       );
