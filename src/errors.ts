@@ -61,12 +61,23 @@ export function isTicketgraphError(error: unknown): error is TicketgraphError {
   return error instanceof TicketgraphError;
 }
 
+/**
+ * Duck-typed on purpose: graphql ships CommonJS and ESM builds, and the executor and
+ * @apollo/subgraph may each load the other one, so `instanceof GraphQLError` is unreliable.
+ */
+function asGraphQLError(error: unknown): GraphQLError | undefined {
+  return error instanceof Error && (error instanceof GraphQLError || error.name === 'GraphQLError' || 'originalError' in error)
+    ? (error as GraphQLError)
+    : undefined;
+}
+
 /** Walks GraphQLError.originalError chains (yoga wraps resolver errors) to the domain error. */
 export function findTicketgraphError(error: unknown): TicketgraphError | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current; depth++) {
     if (current instanceof TicketgraphError) return current;
-    if (current instanceof GraphQLError) current = current.originalError;
+    const graphqlError = asGraphQLError(current);
+    if (graphqlError && graphqlError.originalError) current = graphqlError.originalError;
     else if (current instanceof Error && current.cause) current = current.cause;
     else return undefined;
   }
@@ -91,13 +102,13 @@ export function toGraphQLError(error: TicketgraphError, original?: GraphQLError)
  * becomes a generic INTERNAL_SERVER_ERROR (its detail only goes to the log).
  */
 export function maskError(error: unknown, message: string, isDev?: boolean): Error {
+  const original = asGraphQLError(error);
   const known = findTicketgraphError(error);
-  if (known) return toGraphQLError(known, error instanceof GraphQLError ? error : undefined);
-  if (error instanceof GraphQLError && !error.originalError) {
-    // Validation and parse errors produced by graphql-js itself: safe to show as is.
-    return error;
+  if (known) return toGraphQLError(known, original);
+  if (original && !original.originalError) {
+    // Validation, parse and variable-coercion errors produced by graphql-js itself: safe as they are.
+    return original;
   }
-  const original = error instanceof GraphQLError ? error : undefined;
   return new GraphQLError(isDev && error instanceof Error ? error.message : message, {
     nodes: original?.nodes,
     path: original?.path,
