@@ -248,8 +248,10 @@ describe('zaia writes', () => {
   it('takes over a pending ticket: ongoing, with the new assignee', async () => {
     const row = await firstWithStatus('pending');
     const assignee = await someAssignee();
-    const { ticket } = await zaia.takeOverTicket(row.id, assignee, ctx);
+    const { ticket, activity } = await zaia.takeOverTicket(row.id, assignee, ctx);
     expect(ticket).toMatchObject({ status: 'IN_PROGRESS', providerStatus: 'ongoing' });
+    expect(activity).toMatchObject({ kind: 'STATUS_CHANGE', from: 'OPEN', to: 'IN_PROGRESS' });
+    expect((await zaia.takeOverTicket(row.id, assignee, ctx)).activity).toBeNull();
     expect(ticket.assignee?.nativeId).toBe(assignee);
     expect(ticket.activities?.map((a) => a.kind)).toEqual(['CREATED', 'STATUS_CHANGE']);
   });

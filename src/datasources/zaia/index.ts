@@ -175,7 +175,7 @@ export class ZaiaProvider implements TicketProvider {
   }
 
   async takeOverTicket(nativeId: string, assigneeNativeId: string, ctx: CallContext): Promise<WriteResult> {
-    await this.#http.call({
+    const { data } = await this.#http.call({
       operation: 'takeOverTicket',
       method: 'patch',
       path: `api/v1/tickets/${seg(nativeId)}/takeover`,
@@ -183,7 +183,11 @@ export class ZaiaProvider implements TicketProvider {
       schema: zaiaTicketSchema,
       signal: ctx.signal,
     });
-    return { ticket: await this.getTicket(nativeId, ctx) };
+    const ticket = await this.getTicket(nativeId, ctx);
+    // The move to ongoing belongs to this write only when it happened at the write's own time.
+    const movedNow = data.ongoingAt != null && Date.parse(data.ongoingAt) === Date.parse(data.updatedAt);
+    const activity = movedNow ? findActivity(ticket, (a) => a.kind === 'STATUS_CHANGE' && a.toProviderStatus === 'ongoing') : null;
+    return { ticket, activity };
   }
 
   async assignTicket(nativeId: string, assigneeNativeId: string | null, ctx: CallContext): Promise<WriteResult> {
