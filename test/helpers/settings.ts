@@ -4,7 +4,9 @@ import { createMetrics } from '../../src/metrics.js';
 
 /** Short timeouts and waits so fault tests stay fast; assertions count, they never time. */
 export const testHttpSettings: HttpSettings = {
-  timeoutMs: 400,
+  // Long enough that a loaded 2-core machine does not time out healthy calls (which would
+  // add retries to exact call counts), short enough that hang tests end quickly.
+  timeoutMs: 1000,
   deadlineMs: 2500,
   retryLimit: 2,
   maxRetryAfterMs: 1500,
