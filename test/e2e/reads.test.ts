@@ -36,7 +36,7 @@ describe('reads across the five providers (issue 5)', () => {
   afterAll(() => server.close());
   beforeEach(() => {
     for (const key of PROVIDER_KEYS) server.sandbox.setFault(key, null);
-    server.sandbox.resetRequests();
+    server.resetCounts();
   });
 
   const listCalls = (key: ProviderKey) => server.registry.get(key).listSources({}).length;
@@ -44,11 +44,11 @@ describe('reads across the five providers (issue 5)', () => {
   it('costs one list call per provider source, the same for first: 5 and first: 50, with list-embedded fields', async () => {
     const counts: Record<number, number[]> = {};
     for (const first of [5, 50]) {
-      server.sandbox.resetRequests();
+      server.resetCounts();
       const { errors, data } = await server.gql<Feed>(`{ tickets(first: ${first}) { nodes { id provider updatedAt title status assignee { email } requester { email } } } }`);
       expect(errors).toBeUndefined();
       expect(data!.tickets.nodes).toHaveLength(first);
-      counts[first] = PROVIDER_KEYS.map((k) => server.sandbox.totalRequests(k));
+      counts[first] = await Promise.all(PROVIDER_KEYS.map((k) => server.answered(k)));
     }
     expect(counts[5]).toEqual(PROVIDER_KEYS.map(listCalls));
     expect(counts[50]).toEqual(counts[5]);
@@ -65,7 +65,7 @@ describe('reads across the five providers (issue 5)', () => {
   });
 
   it('costs exactly one call per distinct ticket for a timeline that needs one, and nothing for embedded ones', async () => {
-    server.sandbox.resetRequests();
+    server.resetCounts();
     const { errors, data } = await server.gql<Feed>(
       '{ tickets(first: 30) { nodes { id provider updatedAt tags { name } activities(first: 5) { totalCount nodes { kind createdAt author { name } } } } } }',
     );
@@ -73,7 +73,7 @@ describe('reads across the five providers (issue 5)', () => {
     const perProvider = byProvider(data!.tickets.nodes);
     for (const key of PROVIDER_KEYS) {
       const provider = server.registry.get(key);
-      const extra = server.sandbox.totalRequests(key) - listCalls(key);
+      const extra = (await server.answered(key)) - listCalls(key);
       // Row-derived timelines (Zaia) cost nothing; the others one call per ticket on the page.
       expect([key, extra]).toEqual([key, provider.timeline === 'ticket' ? 0 : perProvider[key]]);
     }
@@ -82,10 +82,10 @@ describe('reads across the five providers (issue 5)', () => {
   it('makes identical reads once per request', async () => {
     const { data: page } = await server.gql<Feed>('{ tickets(first: 5, filter: { providers: [HOSTUP] }) { nodes { id provider updatedAt } } }');
     const id = page!.tickets.nodes[0]!.id;
-    server.sandbox.resetRequests();
+    server.resetCounts();
     const { errors } = await server.gql(`query ($id: ID!) { a: ticket(id: $id) { id activities { totalCount } } b: ticket(id: $id) { title } c: node(id: $id) { id } }`, { id });
     expect(errors).toBeUndefined();
-    expect(server.sandbox.totalRequests()).toBe(1);
+    expect(await server.answered()).toBe(1);
   });
 
   it('answers an unknown ticket with NOT_FOUND for that ticket only', async () => {
@@ -168,7 +168,7 @@ describe('reads across the five providers (issue 5)', () => {
   it('resolves 100 _entities representations with one read per distinct ticket and no more', async () => {
     const { data } = await server.gql<Feed>('{ tickets(first: 100) { nodes { id provider updatedAt } } }');
     const ids = data!.tickets.nodes.map((n) => n.id);
-    server.sandbox.resetRequests();
+    server.resetCounts();
     const { data: entities, errors } = await server.gql<{ _entities: { id: string; title: string | null }[] }>(
       'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id title status } } }',
       { r: ids.map((id) => ({ __typename: 'Ticket', id })) },
@@ -176,7 +176,7 @@ describe('reads across the five providers (issue 5)', () => {
     expect(errors).toBeUndefined();
     expect(entities!._entities.map((e) => e.id)).toEqual(ids);
     // No provider can read many tickets by id in one call: one single read per ticket, bounded.
-    expect(server.sandbox.totalRequests()).toBe(ids.length);
+    expect(await server.answered()).toBe(ids.length);
   });
 
   it('filters by status, provider and requester email across providers', async () => {

@@ -4,6 +4,7 @@ import type { ExecutionResult } from 'graphql';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createRegistry, type Registry } from '../../src/datasources/registry.js';
 import { createMetrics, type Metrics } from '../../src/metrics.js';
+import type { ProviderKey } from '../../src/model/provider.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 import { createTicketgraph, type Ticketgraph } from '../../src/server.js';
 import { testHttpSettings } from './settings.js';
@@ -18,6 +19,14 @@ export interface TestServer {
   yoga: Ticketgraph;
   /** GraphQL over yoga.fetch (no socket). */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GqlResult<T>>;
+  /**
+   * Upstream calls that got an answer, per provider, from our own metrics. Exact-count
+   * assertions use these: a loaded CI machine may time an attempt out and retry it, which
+   * the sandbox counts twice although the datasource asked once.
+   */
+  answered(provider?: ProviderKey): Promise<number>;
+  /** Resets the sandbox counters and our upstream metrics. */
+  resetCounts(): void;
   /** Listens on port 0 on demand (for tests that need a real socket). */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -45,6 +54,16 @@ export async function startTestServer(options: { sandbox?: SandboxOptions; env?:
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as GqlResult<T>;
+    },
+    async answered(provider?: ProviderKey) {
+      const { values } = await metrics.upstreamRequests.get();
+      return values
+        .filter((v) => (!provider || v.labels.provider === provider) && v.labels.status !== 'timeout' && v.labels.status !== 'error')
+        .reduce((sum, v) => sum + v.value, 0);
+    },
+    resetCounts() {
+      sandbox.resetRequests();
+      metrics.upstreamRequests.reset();
     },
     async listen() {
       server = createServer(yoga);
