@@ -1,0 +1,203 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
+import type { SandboxInfo } from './sandbox-process.js';
+
+/** Every child of the bench, killed on exit whatever happens. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.pid) child.kill('SIGKILL');
+});
+
+export interface Service {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  /** Output lines, kept for error messages. */
+  log: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a process and waits (bounded) for a stdout line that `ready` accepts; returns its
+ * value. stdin stays a pipe, so a child that watches it exits when the bench dies.
+ */
+export async function startService<T>(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd: string; env?: Record<string, string>; timeoutMs?: number; ready: (line: string) => T | undefined },
+): Promise<{ service: Service; value: T }> {
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const log: string[] = [];
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+    await exited;
+    clearTimeout(timer);
+    children.delete(child);
+  };
+  const service: Service = { name, child, pid: child.pid ?? -1, log, stop };
+  createInterface({ input: child.stderr! }).on('line', (line) => log.push(line));
+  const value = await new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name}: not ready after ${options.timeoutMs ?? 30_000} ms\n${log.slice(-20).join('\n')}`)), options.timeoutMs ?? 30_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name}: exited with ${code} before it was ready\n${log.slice(-20).join('\n')}`));
+    });
+    let done = false;
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      log.push(line);
+      if (done) return;
+      let accepted: T | undefined;
+      try {
+        accepted = options.ready(line);
+      } catch {
+        accepted = undefined;
+      }
+      if (accepted !== undefined) {
+        done = true;
+        clearTimeout(timer);
+        resolve(accepted);
+      }
+    });
+  });
+  return { service, value };
+}
+
+/** `node --import tsx <file>`: the process itself, so its pid is the one whose memory we read. */
+export const tsxArgs = (file: string, ...rest: string[]) => ['--import', 'tsx', file, ...rest];
+
+export function parseJsonLine<T>(line: string): T | undefined {
+  return line.startsWith('{') ? (JSON.parse(line) as T) : undefined;
+}
+
+/** Resident memory of a process, from /proc (MB). */
+export function memoryOf(pid: number): { rssMb: number; hwmMb: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+  } catch {
+    return null;
+  }
+}
+
+/** Samples VmRSS every `everyMs` until stopped; returns the largest sample (MB). */
+export function sampleRss(pid: number | undefined, everyMs = 100): () => number | null {
+  if (!pid) return () => null;
+  let peak = memoryOf(pid)?.rssMb ?? 0;
+  const timer = setInterval(() => {
+    const m = memoryOf(pid);
+    if (m && m.rssMb > peak) peak = m.rssMb;
+  }, everyMs);
+  return () => {
+    clearInterval(timer);
+    const m = memoryOf(pid);
+    return Math.max(peak, m?.rssMb ?? 0);
+  };
+}
+
+/** The simulators' admin APIs: request counters and fault knobs. */
+export class SandboxAdmin {
+  constructor(readonly info: SandboxInfo) {}
+  #urls() {
+    return Object.values(this.info.providers).map((p) => p.url);
+  }
+  async reset(): Promise<void> {
+    await Promise.all(this.#urls().map((url) => fetch(`${url}/__sandbox/requests`, { method: 'DELETE' }).then((r) => r.arrayBuffer())));
+  }
+  async counts(): Promise<Record<string, Record<string, number>>> {
+    const entries = await Promise.all(
+      Object.entries(this.info.providers).map(async ([key, p]) => {
+        const body = (await (await fetch(`${p.url}/__sandbox/requests`)).json()) as { byOperation: Record<string, number> };
+        return [key, body.byOperation] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
+  }
+  async total(): Promise<number> {
+    const counts = await this.counts();
+    return Object.values(counts).reduce((sum, ops) => sum + Object.values(ops).reduce((a, b) => a + b, 0), 0);
+  }
+  async setFaults(fault: Record<string, unknown>): Promise<void> {
+    await Promise.all(
+      this.#urls().map((url) =>
+        fetch(`${url}/__sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) }).then((r) => r.arrayBuffer()),
+      ),
+    );
+  }
+}
+
+export interface GraphQLResponse {
+  data?: Record<string, unknown> | null;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+export async function gql(url: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as GraphQLResponse;
+  } catch {
+    throw new Error(`${url} answered ${response.status}: ${text.slice(0, 200)}`);
+  }
+}
+
+/** One HTTP request of a load run. */
+export interface Target {
+  url: string;
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export const graphqlTarget = (url: string, query: string, variables: Record<string, unknown>): Target => ({
+  url,
+  method: 'POST',
+  headers: { 'content-type': 'application/json', accept: 'application/json' },
+  body: JSON.stringify({ query, variables }),
+});
+
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** An autocannon run bounded in time. */
+export async function load(target: Target, connections: number, durationSeconds: number): Promise<LoadResult> {
+  const result = await autocannon({
+    url: target.url,
+    method: target.method,
+    headers: target.headers,
+    body: target.body,
+    connections,
+    duration: durationSeconds,
+    timeout: 10,
+  });
+  return {
+    requests: result['2xx'],
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
