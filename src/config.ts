@@ -66,6 +66,13 @@ export interface SandboxFault {
   retryAfter?: number | undefined;
 }
 
+export interface AuthConfig {
+  /** Keys a client may send (`Authorization: Bearer <key>` or `X-API-Key`). */
+  apiKeys: Secret[];
+  /** JWT verification: issuer, audience and a JWKS (file path or https URL). */
+  jwt: { issuer: string; audience: string; jwks: string } | null;
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
@@ -79,6 +86,20 @@ export interface Config {
   concurrency: number;
   /** Largest `first` of a connection. @default 100 */
   maxPageSize: number;
+  /** Client authentication of the gateway; open (with a warning at start) when neither is set. */
+  auth: AuthConfig;
+  /** Deadline of one GraphQL operation, shared by all its upstream calls. @default 15000 */
+  requestDeadlineMs: number;
+  /** Whether introspection is allowed. @default true, false in production */
+  introspection: boolean;
+  /** Largest request body accepted. @default 1048576 */
+  maxBodyBytes: number;
+  breaker: {
+    /** Consecutive failures that open a provider's circuit. @default 5 */
+    threshold: number;
+    /** How long an open circuit refuses calls before one probe. @default 10000 */
+    cooldownMs: number;
+  };
   sandbox: {
     seed: number;
     /** Tickets per provider. @default 300 */
@@ -130,6 +151,15 @@ const envSchema = z.object({
   UPSTREAM_BACKOFF_LIMIT_MS: int(0, 600_000),
   UPSTREAM_CONCURRENCY: int(1, 100),
   MAX_PAGE_SIZE: int(1, 1000),
+  TICKETGRAPH_API_KEYS: list(),
+  TICKETGRAPH_JWT_ISSUER: str(),
+  TICKETGRAPH_JWT_AUDIENCE: str(),
+  TICKETGRAPH_JWKS: str(),
+  REQUEST_DEADLINE_MS: int(1, 600_000),
+  INTROSPECTION: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
+  MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024),
+  BREAKER_THRESHOLD: int(1, 1000),
+  BREAKER_COOLDOWN_MS: int(1, 3_600_000),
   SANDBOX_SEED: int(0, 2 ** 31 - 1),
   SANDBOX_TICKETS: int(0, 100_000),
   SANDBOX_FAULTS: z.preprocess(
@@ -243,6 +273,12 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     ? { mode: 'live', settings: { baseUrl: env.SONZAI_BASE_URL ?? DEFAULT_BASE_URLS.sonzai, token: new Secret(env.SONZAI_TOKEN) } }
     : { mode: 'sandbox' };
   const nodeEnv = env.NODE_ENV ?? 'development';
+  const jwtParts = requireAll('client JWT auth', {
+    TICKETGRAPH_JWT_ISSUER: env.TICKETGRAPH_JWT_ISSUER,
+    TICKETGRAPH_JWT_AUDIENCE: env.TICKETGRAPH_JWT_AUDIENCE,
+    TICKETGRAPH_JWKS: env.TICKETGRAPH_JWKS,
+  });
+  if (env.TICKETGRAPH_API_KEYS?.some((key) => key.length < 16)) fail('TICKETGRAPH_API_KEYS', 'each key must be at least 16 characters');
   return {
     env: nodeEnv,
     port: env.PORT ?? 4000,
@@ -259,6 +295,16 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     },
     concurrency: env.UPSTREAM_CONCURRENCY ?? 8,
     maxPageSize: env.MAX_PAGE_SIZE ?? 100,
+    auth: {
+      apiKeys: (env.TICKETGRAPH_API_KEYS ?? []).map((key) => new Secret(key)),
+      jwt: jwtParts
+        ? { issuer: env.TICKETGRAPH_JWT_ISSUER as string, audience: env.TICKETGRAPH_JWT_AUDIENCE as string, jwks: env.TICKETGRAPH_JWKS as string }
+        : null,
+    },
+    requestDeadlineMs: env.REQUEST_DEADLINE_MS ?? 15_000,
+    introspection: env.INTROSPECTION ? env.INTROSPECTION === 'true' : nodeEnv !== 'production',
+    maxBodyBytes: env.MAX_BODY_BYTES ?? 1024 * 1024,
+    breaker: { threshold: env.BREAKER_THRESHOLD ?? 5, cooldownMs: env.BREAKER_COOLDOWN_MS ?? 10_000 },
     sandbox: { seed: env.SANDBOX_SEED ?? 42, tickets: env.SANDBOX_TICKETS ?? 300, faults: env.SANDBOX_FAULTS ?? {} },
   };
 }

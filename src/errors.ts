@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { ProviderKey } from './model/provider.js';
+import { redact } from './secret.js';
 
 /**
  * Every error code a client can see, in one place (also listed in the README).
@@ -109,6 +110,9 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
     // Validation, parse and variable-coercion errors produced by graphql-js itself: safe as they are.
     return original;
   }
+  // Unexpected: the client gets a generic message, the log gets the detail (credentials redacted).
+  const detail = error instanceof Error ? (original?.originalError ?? error) : error;
+  console.error(`ticketgraph: unexpected error: ${redact(detail instanceof Error ? (detail.stack ?? detail.message) : String(detail))}`);
   return new GraphQLError(isDev && error instanceof Error ? error.message : message, {
     nodes: original?.nodes,
     path: original?.path,

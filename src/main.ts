@@ -29,6 +29,9 @@ async function main(): Promise<void> {
   }
   for (const key of PROVIDER_KEYS) if (config.providers[key].mode === 'live' && config.enabled.includes(key)) console.log(`ticketgraph: ${key} is live`);
 
+  if (config.auth.apiKeys.length === 0 && !config.auth.jwt) {
+    console.warn('ticketgraph: warning: no client authentication configured (TICKETGRAPH_API_KEYS or TICKETGRAPH_JWT_*): the API is open');
+  }
   const metrics = createMetrics();
   const registry = createRegistry(config, { http: config.http, metrics, sandbox });
   const yoga = createTicketgraph(config, { registry, metrics });

@@ -4,8 +4,10 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createAuthenticator, useBodyLimit, useClientAuth } from './auth.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import type { Registry } from './datasources/registry.js';
@@ -96,10 +98,12 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     graphiql: { title: 'ticketgraph', defaultQuery: DEFAULT_QUERY },
     renderGraphiQL,
     maskedErrors: { maskError: (error, message) => maskError(error, message, isDev) },
+    // Federation gateways send `_service` and `_entities`, not introspection: turning it off breaks no supergraph.
     logging: config.logLevel === 'silent' ? false : config.logLevel,
     context: ({ request }) => {
       const outcomes = new ProviderOutcomes();
-      const signal = request.signal;
+      // One deadline for the whole operation, shared by every upstream call and retry in it.
+      const signal = AbortSignal.any([request.signal, AbortSignal.timeout(config.requestDeadlineMs)]);
       return {
         config,
         registry: deps.registry,
@@ -110,6 +114,17 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       };
     },
     plugins: [
+      useBodyLimit(config.maxBodyBytes),
+      useClientAuth(createAuthenticator(config.auth), '/graphql'),
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12, ignoreIntrospection: true },
+        costLimit: { maxCost: 20_000 },
+        maxAliases: { n: 30 },
+        maxTokens: { n: 4000 },
+        maxDirectives: { n: 50 },
+        blockFieldSuggestion: { enabled: !isDev },
+      }),
+      ...(config.introspection ? [] : [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof NoSchemaIntrospectionCustomRule) => void }) => addValidationRule(NoSchemaIntrospectionCustomRule) }]),
       useProviderOutcomes(),
       // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.
       useApolloInlineTrace(),

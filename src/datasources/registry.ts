@@ -1,4 +1,5 @@
 import type { Config, ProviderSettingsMap } from '../config.js';
+import { CircuitBreaker, withBreaker, type BreakerHealth } from './breaker.js';
 import { ProviderNotConfiguredError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
@@ -31,6 +32,8 @@ export interface ProviderStatus {
   key: ProviderKey;
   mode: 'sandbox' | 'live';
   configured: boolean;
+  /** Circuit breaker state; null for a provider that is not configured. */
+  health: BreakerHealth | null;
 }
 
 /** Process-wide: the provider clients (and their connection pools) live as long as the server. */
@@ -49,6 +52,7 @@ export interface SettingsSource {
 
 export function createRegistry(config: Config, deps: ProviderDeps & { sandbox?: SettingsSource | undefined }): Registry {
   const map = new Map<ProviderKey, TicketProvider>();
+  const breakers = new Map<ProviderKey, CircuitBreaker>();
   const modes = new Map<ProviderKey, 'sandbox' | 'live'>();
   for (const key of PROVIDER_KEYS) {
     const mode = config.providers[key];
@@ -57,7 +61,9 @@ export function createRegistry(config: Config, deps: ProviderDeps & { sandbox?: 
     const settings = mode.mode === 'live' ? mode.settings : deps.sandbox?.settings(key);
     if (!settings) continue;
     const Ctor = CONSTRUCTORS[key] as new (settings: ProviderSettingsMap[ProviderKey], deps: ProviderDeps) => TicketProvider;
-    map.set(key, new Ctor(settings, deps));
+    const breaker = new CircuitBreaker(key, config.breaker, deps.metrics);
+    breakers.set(key, breaker);
+    map.set(key, withBreaker(new Ctor(settings, deps), breaker));
   }
   return {
     providers: PROVIDER_KEYS.flatMap((key) => map.get(key) ?? []),
@@ -67,7 +73,8 @@ export function createRegistry(config: Config, deps: ProviderDeps & { sandbox?: 
       return provider;
     },
     has: (key) => map.has(key),
-    status: () => PROVIDER_KEYS.map((key) => ({ key, mode: modes.get(key) ?? 'sandbox', configured: map.has(key) })),
+    status: () =>
+      PROVIDER_KEYS.map((key) => ({ key, mode: modes.get(key) ?? 'sandbox', configured: map.has(key), health: breakers.get(key)?.health() ?? null })),
   };
 }
 

@@ -92,7 +92,8 @@ export function readProviderErrorBody(body: unknown): ProviderErrorInfo {
   if (!record) return {};
   const info: ProviderErrorInfo = {};
   if (typeof record.requestId === 'string') info.requestId = record.requestId;
-  else if (typeof record.instance === 'string') info.requestId = record.instance;
+  // RFC 7807 `instance` is often an error-log URL (Huma's examples): never a URL in extensions.
+  else if (typeof record.instance === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(record.instance)) info.requestId = record.instance;
   info.retryAfter = parseRetryAfter(record.retryAfter);
   const message = record.detail ?? record.message ?? record.error ?? record.title;
   if (typeof message === 'string') info.message = message;

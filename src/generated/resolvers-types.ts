@@ -103,6 +103,14 @@ export type Attachment = {
   url?: Maybe<Scalars['String']['output']>;
 };
 
+export type CircuitState =
+  /** Calls go through. */
+  | 'CLOSED'
+  /** The cooldown is over: the next call is a probe that closes or reopens the circuit. */
+  | 'HALF_OPEN'
+  /** Too many consecutive failures: calls fail at once with UPSTREAM_UNAVAILABLE, without reaching the provider. */
+  | 'OPEN';
+
 /** A comment, reply or message. */
 export type CommentActivity = Activity & {
   __typename?: 'CommentActivity';
@@ -355,11 +363,23 @@ export type ProviderCapability =
   | 'SET_TICKET_STATUS'
   | 'TAKE_OVER_TICKET';
 
+/** The provider's health as ticketgraph sees it, from its circuit breaker. */
+export type ProviderHealth = {
+  __typename?: 'ProviderHealth';
+  consecutiveFailures: Scalars['Int']['output'];
+  /** Code of the last failure that counted (UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT). */
+  lastErrorCode?: Maybe<Scalars['String']['output']>;
+  openedAt?: Maybe<Scalars['DateTime']['output']>;
+  state: CircuitState;
+};
+
 export type ProviderInfo = {
   __typename?: 'ProviderInfo';
   capabilities: Array<ProviderCapability>;
   /** False when the provider is left out by TICKETGRAPH_PROVIDERS. */
   configured: Scalars['Boolean']['output'];
+  /** Null when the provider is not configured. */
+  health?: Maybe<ProviderHealth>;
   /** Largest page the provider's list endpoint returns. */
   maxPageSize: Scalars['Int']['output'];
   mode: ProviderMode;
@@ -734,6 +754,7 @@ export type ResolversTypes = {
   AssignTicketInput: AssignTicketInput;
   AssignmentChangeActivity: ResolverTypeWrapper<AssignmentChangeActivityModel>;
   Attachment: ResolverTypeWrapper<AttachmentModel>;
+  CircuitState: CircuitState;
   CommentActivity: ResolverTypeWrapper<CommentActivityModel>;
   CreateTicketInput: CreateTicketInput;
   CreateTicketPayload: ResolverTypeWrapper<Omit<CreateTicketPayload, 'activity' | 'ticket'> & { activity?: Maybe<ResolversTypes['Activity']>, ticket: ResolversTypes['Ticket'] }>;
@@ -751,6 +772,7 @@ export type ResolversTypes = {
   PersonRole: PersonRole;
   Provider: ResolverTypeWrapper<ProviderKey>;
   ProviderCapability: ProviderCapability;
+  ProviderHealth: ResolverTypeWrapper<ProviderHealth>;
   ProviderInfo: ResolverTypeWrapper<ProviderInfoModel>;
   ProviderMode: ProviderMode;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -799,6 +821,7 @@ export type ResolversParentTypes = {
   Node: ResolversInterfaceTypes<ResolversParentTypes>['Node'];
   PageInfo: PageInfo;
   Person: PersonModel;
+  ProviderHealth: ProviderHealth;
   ProviderInfo: ProviderInfoModel;
   Query: Record<PropertyKey, never>;
   RequesterInput: RequesterInput;
@@ -966,9 +989,17 @@ export type PersonResolvers<ContextType = Context, ParentType extends ResolversP
 
 export type ProviderResolvers = { HOSTUP: 'hostup', MOOV: 'moov', SONZAI: 'sonzai', SPACEBRING: 'spacebring', ZAIA: 'zaia' };
 
+export type ProviderHealthResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProviderHealth'] = ResolversParentTypes['ProviderHealth']> = {
+  consecutiveFailures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastErrorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  openedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['CircuitState'], ParentType, ContextType>;
+};
+
 export type ProviderInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProviderInfo'] = ResolversParentTypes['ProviderInfo']> = {
   capabilities?: Resolver<Array<ResolversTypes['ProviderCapability']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  health?: Resolver<Maybe<ResolversTypes['ProviderHealth']>, ParentType, ContextType>;
   maxPageSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   mode?: Resolver<ResolversTypes['ProviderMode'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
@@ -1088,6 +1119,7 @@ export type Resolvers<ContextType = Context> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   Person?: PersonResolvers<ContextType>;
   Provider?: ProviderResolvers;
+  ProviderHealth?: ProviderHealthResolvers<ContextType>;
   ProviderInfo?: ProviderInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   StatusChangeActivity?: StatusChangeActivityResolvers<ContextType>;

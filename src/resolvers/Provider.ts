@@ -16,6 +16,7 @@ export const ProviderInfo: ProviderInfoResolvers = {
   provider: (info) => info.key,
   mode: (info) => (info.mode === 'live' ? 'LIVE' : 'SANDBOX'),
   configured: (info) => info.configured,
+  health: (info) => info.health,
   capabilities: (info) => (info.instance ? capabilitiesOf(info.instance) : []),
   pushdown: (info) => info.instance?.pushdown ?? NO_PUSHDOWN,
   maxPageSize: (info) => info.instance?.maxPageSize ?? 0,
