@@ -169,7 +169,6 @@ export interface FeedDeps {
   providers: readonly TicketProvider[];
   loaders: Loaders;
   outcomes: ProviderOutcomes;
-  signal: AbortSignal;
   path: readonly (string | number)[];
 }
 
@@ -200,10 +199,12 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
   const fetchPage = async (s: SourceState): Promise<void> => {
     s.fetches++;
     try {
-      const page = await s.provider.listTickets(
-        { source: s.source, cursor: s.position, limit: pageSize(s), filter: providerFilter(filter, s.provider.key) },
-        { signal: deps.signal },
-      );
+      const page = await deps.loaders.listPage(s.provider, {
+        source: s.source,
+        cursor: s.position,
+        limit: pageSize(s),
+        filter: providerFilter(filter, s.provider.key),
+      });
       deps.outcomes.ok(s.provider.key);
       if (s.fetches === 1) s.total = page.totalCount;
       for (const ticket of page.tickets) deps.loaders.ticketById.prime(ticket.id, ticket);

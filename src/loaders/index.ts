@@ -1,4 +1,6 @@
 import type DataLoader from 'dataloader';
+import type { ListTicketsQuery, TicketProvider } from '../datasources/provider.js';
+import type { ProviderPage } from '../model/page.js';
 import type { ActivityModel } from '../model/activity.js';
 import type { TagModel } from '../model/tag.js';
 import type { TicketModel } from '../model/ticket.js';
@@ -15,11 +17,45 @@ export interface Loaders {
   ticketDetailById: DataLoader<string, TicketModel>;
   activitiesByTicket: DataLoader<TicketModel, ActivityModel[], string>;
   tagsByTicket: DataLoader<TicketModel, TagModel[], string>;
+  /**
+   * One provider list page, read once per request: several feeds in one operation (a
+   * gateway's `_entities` for many Persons) whose upstream calls are the same share them.
+   */
+  listPage(provider: TicketProvider, query: ListTicketsQuery): Promise<ProviderPage>;
+}
+
+/**
+ * The part of a list query that reaches the provider: filters it cannot push down are
+ * ignored upstream, so two feeds differing only in those ask the same page.
+ */
+function pageKey(provider: TicketProvider, query: ListTicketsQuery): string {
+  const { filter } = query;
+  const { pushdown } = provider;
+  return JSON.stringify([
+    provider.key, query.source, query.cursor, query.limit,
+    pushdown.statuses ? filter.statuses : null,
+    pushdown.assignee ? [filter.assigneeNativeIds, filter.assigneeEmails] : null,
+    pushdown.requester ? [filter.requesterNativeIds, filter.requesterEmails] : null,
+    pushdown.search ? filter.search : null,
+    pushdown.dates ? [filter.createdAfter, filter.createdBefore, filter.updatedAfter, filter.updatedBefore] : null,
+  ]);
 }
 
 export function createLoaders(deps: LoaderDeps): Loaders {
   const ticketDetailById = createTicketDetailLoader(deps);
+  const pages = new Map<string, Promise<ProviderPage>>();
   return {
+    listPage(provider, query) {
+      const key = pageKey(provider, query);
+      let page = pages.get(key);
+      if (!page) {
+        page = provider.listTickets(query, { signal: deps.signal });
+        // A failed page is not kept: a later feed in the same request may try again.
+        page.catch(() => pages.delete(key));
+        pages.set(key, page);
+      }
+      return page;
+    },
     ticketDetailById,
     ticketById: createTicketByIdLoader(ticketDetailById),
     activitiesByTicket: createActivitiesLoader(deps, ticketDetailById),

@@ -22,7 +22,7 @@ export const Person: PersonResolvers = {
         first: checkFirst(args.first, ctx.config.maxPageSize),
         after: args.after,
       },
-      { providers: ctx.registry.providers, loaders: ctx.loaders, outcomes: ctx.outcomes, signal: ctx.signal, path: pathOf(info.path) },
+      { providers: ctx.registry.providers, loaders: ctx.loaders, outcomes: ctx.outcomes, path: pathOf(info.path) },
     );
   },
 };

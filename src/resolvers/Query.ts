@@ -57,7 +57,6 @@ export const Query: QueryResolvers = {
         providers: ctx.registry.providers,
         loaders: ctx.loaders,
         outcomes: ctx.outcomes,
-        signal: ctx.signal,
         path: pathOf(info.path),
       },
     ),

@@ -54,6 +54,15 @@ describe('reads across the five providers (issue 5)', () => {
     expect(counts[50]).toEqual(counts[5]);
   });
 
+  it('shares list pages between feeds of one request whose upstream calls are the same', async () => {
+    const { errors } = await server.gql(
+      '{ a: tickets(first: 5) { nodes { id } } b: tickets(first: 5, filter: { updatedAfter: "2020-01-01T00:00:00Z" }) { nodes { id } } }',
+    );
+    expect(errors).toBeUndefined();
+    // No provider filters dates upstream, so both feeds ask exactly the same pages.
+    expect(await Promise.all(PROVIDER_KEYS.map((k) => server.answered(k)))).toEqual(PROVIDER_KEYS.map(listCalls));
+  });
+
   it('returns the feed sorted by updatedAt then id, descending', async () => {
     const { data } = await server.gql<Feed>('{ tickets(first: 100) { nodes { id provider updatedAt } } }');
     const nodes = data!.tickets.nodes;

@@ -22,7 +22,7 @@ function deps(providers: FakeProvider[]) {
   const outcomes = new ProviderOutcomes();
   const registry = { providers, get: (k: string) => providers.find((p) => p.key === k)!, has: () => true, status: () => [] } as unknown as Registry;
   const signal = new AbortController().signal;
-  return { providers, outcomes, signal, path: ['tickets'], loaders: createLoaders({ registry, outcomes, signal, concurrency: 4 }) };
+  return { providers, outcomes, path: ['tickets'], loaders: createLoaders({ registry, outcomes, signal, concurrency: 4 }) };
 }
 
 const order = (tickets: TicketModel[]) =>
