@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { createSchema } from './server.js';
 
 /**
- * Prints the subgraph SDL, the same text `{ _service { sdl } }` answers, for rover or a
+ * Prints the subgraph SDL (the subgraph `{ _service { sdl } }` serves, without the federation
+ * directive definitions it adds), for rover or a
  * supergraph build: `npm run sdl` (stdout) or `npm run sdl -- out.graphql`.
  */
 const sdl = printSubgraphSchema(createSchema());

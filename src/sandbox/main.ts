@@ -16,10 +16,11 @@ async function main(): Promise<void> {
   }
   const sandbox = await startSandbox({ seed: config.sandbox.seed, tickets: config.sandbox.tickets, faults: config.sandbox.faults, providers: PROVIDER_KEYS });
   for (const key of PROVIDER_KEYS) {
-    const headers = Object.entries(sandbox.credentials(key)).map(([name, value]) => `-H '${name}: ${value}'`).join(' ');
-    console.log(`${key.padEnd(10)} ${sandbox.url(key)}\n           curl ${headers} ${sandbox.url(key)}/...`);
+    console.log(`${key.padEnd(10)} ${sandbox.url(key)}`);
+    // Some providers take alternative credentials (Basic or bearer, v1 or v2): one line each.
+    for (const [name, value] of Object.entries(sandbox.credentials(key))) console.log(`           ${name}: ${value}`);
   }
-  console.log('\nAdmin (each simulator): GET/DELETE /__sandbox/requests, GET/PUT /__sandbox/faults');
+  console.log('\nSend one of the header lines above with curl -H. Admin (each simulator, no auth): GET/DELETE /__sandbox/requests, GET/PUT /__sandbox/faults');
   const stop = () => void sandbox.close().then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
