@@ -125,7 +125,7 @@ describe('SonzaiProvider against the sandbox: reads', () => {
 
   it('pushes a status filter down as one source per Sonzai status', async () => {
     expect(provider.listSources({})).toEqual(['']);
-    expect(provider.listSources({ statuses: ['CLOSED', 'RESOLVED'] })).toEqual(['status:closed', 'status:resolved']);
+    expect(provider.listSources({ statuses: ['CLOSED', 'RESOLVED'] })).toEqual(['status:resolved', 'status:closed']);
     expect(provider.listSources({ statuses: ['OPEN', 'UNKNOWN'] })).toEqual(['']);
     expect(provider.listSources({ statuses: ['WAITING'] })).toEqual([]);
     let sum = 0;

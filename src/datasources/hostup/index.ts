@@ -15,7 +15,7 @@ import type {
 } from '../provider.js';
 import type { ProviderDeps } from '../registry.js';
 import type { ProviderErrorInfo } from '../upstream-error.js';
-import { HOSTUP_V1_PRIORITY_CODES, toV1Ticket, toV2Activity, toV2Ticket, v2StatusesFor } from './mapper.js';
+import { HOSTUP_V1_PRIORITY_CODES, toV1Ticket, toV2Activity, toV2Ticket, hostupStatuses } from './mapper.js';
 import {
   hostupV1DepartmentsEnvelopeSchema,
   hostupV1ErrorSchema,
@@ -132,9 +132,7 @@ export class HostupProvider implements TicketProvider {
    */
   listSources(filter: ProviderFilter): string[] {
     if (this.generation === 'v1') return [''];
-    const statuses = filter.statuses;
-    if (!statuses || statuses.length === 0 || statuses.includes('UNKNOWN')) return [''];
-    return [...new Set(statuses.flatMap(v2StatusesFor))].map((s) => `${STATUS_SOURCE}${s}`);
+    return hostupStatuses.upstream(filter.statuses)?.map((s) => `${STATUS_SOURCE}${s}`) ?? [''];
   }
 
   /**

@@ -4,6 +4,7 @@ import type { MembershipKind, MembershipModel } from '../../model/membership.js'
 import type { TagModel } from '../../model/tag.js';
 import type { TicketModel, TicketPriority, TicketStatus } from '../../model/ticket.js';
 import { failBadPayload } from '../parse.js';
+import { statusTable } from '../status-table.js';
 import type {
   HostupV1Owner,
   HostupV1Reply,
@@ -54,8 +55,11 @@ export function normaliseHostupStatus(raw: string): string {
     .replace(/^_+|_+$/g, '');
 }
 
+/** `unknown` is a response-only value: never a filter value. */
+export const hostupStatuses = statusTable(STATUS_TABLE, { exclude: ['unknown'] });
+
 export function mapHostupStatus(raw: string): TicketStatus {
-  return STATUS_TABLE[normaliseHostupStatus(raw)] ?? 'UNKNOWN';
+  return hostupStatuses.map(normaliseHostupStatus(raw));
 }
 
 const PRIORITY_TABLE: Record<string, TicketPriority> = {
@@ -384,8 +388,4 @@ export function toV2Ticket(t: HostupV2Ticket | HostupV2TicketSummary, raw: unkno
 }
 
 /** The v2 status values a normalised status covers (list `status` takes one value per call). */
-export function v2StatusesFor(status: TicketStatus): string[] {
-  return Object.entries(STATUS_TABLE)
-    .filter(([raw, mapped]) => mapped === status && raw !== 'unknown')
-    .map(([raw]) => raw);
-}
+export const v2StatusesFor = hostupStatuses.rawFor;

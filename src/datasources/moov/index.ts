@@ -14,7 +14,7 @@ import type {
   WriteResult,
 } from '../provider.js';
 import type { ProviderDeps } from '../registry.js';
-import { moovStatusesFor, parseMoovNativeId, readMoovError, toActivities, toTicket, type MoovTicketRef } from './mapper.js';
+import { moovStatuses, parseMoovNativeId, readMoovError, toActivities, toTicket, type MoovTicketRef } from './mapper.js';
 import {
   MOOV_TICKET_STATUSES,
   moovMessageListSchema,
@@ -87,9 +87,8 @@ export class MoovProvider implements TicketProvider {
    * includes it reads the accounts unfiltered and leaves the filtering to the feed.
    */
   listSources(filter: ProviderFilter): string[] {
-    const statuses = filter.statuses;
-    if (!statuses?.length || statuses.includes('UNKNOWN')) return this.#settings.accountIds.map((id) => encodeSource(id));
-    const moov = [...new Set(statuses.flatMap(moovStatusesFor))];
+    const moov = moovStatuses.upstream(filter.statuses);
+    if (!moov) return this.#settings.accountIds.map((id) => encodeSource(id));
     return this.#settings.accountIds.flatMap((id) => moov.map((status) => encodeSource(id, status)));
   }
 

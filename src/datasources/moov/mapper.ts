@@ -2,6 +2,7 @@ import type { CommentActivityModel } from '../../model/activity.js';
 import type { MembershipModel } from '../../model/membership.js';
 import type { TicketModel, TicketStatus } from '../../model/ticket.js';
 import { encodeId } from '../../ids.js';
+import { statusTable } from '../status-table.js';
 import type { ProviderErrorInfo } from '../upstream-error.js';
 import type { MoovContact, MoovMessage, MoovTicket, MoovTicketStatus } from './schemas.js';
 
@@ -15,14 +16,15 @@ const STATUS: Readonly<Record<MoovTicketStatus, TicketStatus>> = {
   closed: 'CLOSED',
 };
 
+export const moovStatuses = statusTable(STATUS);
+
 export function mapMoovStatus(raw: string): TicketStatus {
-  return Object.hasOwn(STATUS, raw) ? STATUS[raw as MoovTicketStatus] : 'UNKNOWN';
+  return moovStatuses.map(raw);
 }
 
 /** The Moov values a normalised status stands for (the list's `status` filter takes one). */
-export function moovStatusesFor(status: TicketStatus): MoovTicketStatus[] {
-  return (Object.keys(STATUS) as MoovTicketStatus[]).filter((raw) => STATUS[raw] === status);
-}
+export const moovStatusesFor = moovStatuses.rawFor;
+
 
 export interface MoovTicketRef {
   accountId: string;

@@ -14,7 +14,7 @@ import type {
   WriteResult,
 } from '../provider.js';
 import type { ProviderDeps } from '../registry.js';
-import { readSonzaiError, sonzaiStatusesFor, toCommentActivity, toSonzaiPriority, toTicket, toTicketSummary } from './mapper.js';
+import { readSonzaiError, sonzaiStatuses, toCommentActivity, toSonzaiPriority, toTicket, toTicketSummary } from './mapper.js';
 import {
   SONZAI_TICKET_STATUSES,
   sonzaiCommentSchema,
@@ -121,9 +121,7 @@ export class SonzaiProvider implements TicketProvider {
    * A filter of statuses Sonzai never has (WAITING) has no source at all.
    */
   listSources(filter: ProviderFilter): string[] {
-    const statuses = filter.statuses;
-    if (!statuses?.length || statuses.includes('UNKNOWN')) return [''];
-    return [...new Set(statuses.flatMap(sonzaiStatusesFor))].map((status) => `status:${status}`);
+    return sonzaiStatuses.upstream(filter.statuses)?.map((status) => `status:${status}`) ?? [''];
   }
 
   async listTickets(query: ListTicketsQuery, ctx: CallContext): Promise<ProviderPage> {

@@ -2,6 +2,7 @@ import type { ActivityModel, CommentActivityModel } from '../../model/activity.j
 import type { MembershipKind, MembershipModel } from '../../model/membership.js';
 import type { TicketModel, TicketPriority, TicketStatus } from '../../model/ticket.js';
 import { encodeId } from '../../ids.js';
+import { statusTable } from '../status-table.js';
 import type { ProviderErrorInfo } from '../upstream-error.js';
 import {
   sonzaiErrorSchema,
@@ -22,14 +23,14 @@ const STATUS: Readonly<Record<SonzaiTicketStatus, TicketStatus>> = {
   closed: 'CLOSED',
 };
 
+export const sonzaiStatuses = statusTable(STATUS);
+
 export function mapSonzaiStatus(raw: string): TicketStatus {
-  return Object.hasOwn(STATUS, raw) ? STATUS[raw as SonzaiTicketStatus] : 'UNKNOWN';
+  return sonzaiStatuses.map(raw);
 }
 
 /** The Sonzai values a normalised status stands for (the list's `status` filter takes one). */
-export function sonzaiStatusesFor(status: TicketStatus): SonzaiTicketStatus[] {
-  return (Object.keys(STATUS) as SonzaiTicketStatus[]).filter((raw) => STATUS[raw] === status);
-}
+export const sonzaiStatusesFor = sonzaiStatuses.rawFor;
 
 /** Priority is a free string (default `medium`); the usual words map, the rest is UNKNOWN with the raw kept. */
 const PRIORITY: Readonly<Record<string, TicketPriority>> = {

@@ -1,4 +1,5 @@
 import { encodeId } from '../../ids.js';
+import { statusTable } from '../status-table.js';
 import type { ActivityModel, StatusChangeActivityModel } from '../../model/activity.js';
 import type { MembershipKind, MembershipModel } from '../../model/membership.js';
 import type { TagModel } from '../../model/tag.js';
@@ -18,16 +19,18 @@ const STATUS: Readonly<Record<string, TicketStatus>> = {
   completed: 'CLOSED',
 };
 
+const zaiaStatuses = statusTable(STATUS);
+
 export function mapZaiaStatus(raw: string | null | undefined): TicketStatus {
-  if (raw == null) return 'UNKNOWN';
-  return Object.hasOwn(STATUS, raw) ? (STATUS[raw] as TicketStatus) : 'UNKNOWN';
+  return zaiaStatuses.map(raw);
 }
 
-/** Normalised statuses → the wire values that express them (the list needs one per call). */
+/**
+ * Normalised statuses → the wire values that express them. Zaia's list requires a status,
+ * so with no filter (or UNKNOWN in it) every known value is listed, one source each.
+ */
 export function zaiaStatusesFor(statuses: readonly TicketStatus[] | undefined): string[] {
-  const all = Object.keys(STATUS);
-  if (!statuses || statuses.length === 0) return all;
-  return all.filter((wire) => statuses.includes(STATUS[wire] as TicketStatus));
+  return zaiaStatuses.upstream(statuses) ?? Object.keys(STATUS);
 }
 
 const date = (value: string): Date => new Date(value);
