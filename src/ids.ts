@@ -35,6 +35,7 @@ export function decodeId(id: string, expected?: IdType, argument = 'id'): Decode
   const nativeId = text.slice(second + 1);
   if (!(ID_TYPES as readonly string[]).includes(type)) throw bad('not an id issued by ticketgraph');
   if (!isProviderKey(provider)) throw bad(`unknown provider "${provider.slice(0, 40)}"`);
+  // eslint-disable-next-line no-control-regex -- control characters are what this rejects
   if (nativeId.length === 0 || /[\u0000-\u001f]/.test(nativeId)) throw bad('malformed native id');
   if (expected && type !== expected) throw bad(`expected a ${expected} id, got a ${type} id`);
   return { type: type as IdType, provider, nativeId };

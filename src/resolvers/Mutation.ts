@@ -53,6 +53,7 @@ function ticketOf(ticketId: string): { provider: ProviderKey; nativeId: string }
  */
 function plainId(value: string, argument: string): string {
   const trimmed = value.trim();
+  // eslint-disable-next-line no-control-regex -- control characters are what this rejects
   if (trimmed.length === 0 || trimmed.length > 200 || /[\u0000-\u001f/?#\\]/.test(trimmed)) {
     throw new BadUserInputError(`${argument} is not a valid id`, { argument });
   }
