@@ -29,8 +29,8 @@ export function createSchema(): GraphQLSchema {
   return buildSubgraphSchema({ typeDefs: parse(loadTypeDefs()), resolvers: resolvers as GraphQLResolverMap<unknown> });
 }
 
-const DEFAULT_QUERY = /* GraphQL */ `# ticketgraph: one GraphQL API over Spacebring, Moov, HostUp, Zaia and Sonzai.
-# With no credentials configured, every provider runs on the embedded sandbox.
+const DEFAULT_QUERY = /* GraphQL */ `# ticketgraph: one API over five ticket providers.
+# No credentials configured: they run on the sandbox.
 
 query LatestTickets {
   providers { provider mode capabilities }
