@@ -86,12 +86,14 @@ export type AssignmentChangeActivity = Activity & {
   __typename?: 'AssignmentChangeActivity';
   author?: Maybe<Membership>;
   createdAt: Scalars['DateTime']['output'];
-  from?: Maybe<Membership>;
+  /** Null where the ticket was unassigned before. */
+  fromAssignee?: Maybe<Membership>;
   id: Scalars['ID']['output'];
   kind: ActivityKind;
   provider: Provider;
   ticketId: Scalars['ID']['output'];
-  to?: Maybe<Membership>;
+  /** Null where the ticket was unassigned. */
+  toAssignee?: Maybe<Membership>;
 };
 
 export type Attachment = {
@@ -448,14 +450,15 @@ export type StatusChangeActivity = Activity & {
   __typename?: 'StatusChangeActivity';
   author?: Maybe<Membership>;
   createdAt: Scalars['DateTime']['output'];
-  from?: Maybe<TicketStatus>;
   fromProviderStatus?: Maybe<Scalars['String']['output']>;
+  /** Null where the provider does not say what the status was. */
+  fromStatus?: Maybe<TicketStatus>;
   id: Scalars['ID']['output'];
   kind: ActivityKind;
   provider: Provider;
   ticketId: Scalars['ID']['output'];
-  to?: Maybe<TicketStatus>;
   toProviderStatus?: Maybe<Scalars['String']['output']>;
+  toStatus?: Maybe<TicketStatus>;
 };
 
 export type Tag = Node & {
@@ -865,12 +868,12 @@ export type AddCommentPayloadResolvers<ContextType = Context, ParentType extends
 export type AssignmentChangeActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AssignmentChangeActivity'] = ResolversParentTypes['AssignmentChangeActivity']> = {
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  from?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  fromAssignee?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ActivityKind'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   ticketId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  to?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  toAssignee?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
@@ -1017,14 +1020,14 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 export type StatusChangeActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatusChangeActivity'] = ResolversParentTypes['StatusChangeActivity']> = {
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  from?: Resolver<Maybe<ResolversTypes['TicketStatus']>, ParentType, ContextType>;
   fromProviderStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fromStatus?: Resolver<Maybe<ResolversTypes['TicketStatus']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ActivityKind'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   ticketId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  to?: Resolver<Maybe<ResolversTypes['TicketStatus']>, ParentType, ContextType>;
   toProviderStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  toStatus?: Resolver<Maybe<ResolversTypes['TicketStatus']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

@@ -1,4 +1,8 @@
-import type { ActivityResolvers } from '../generated/resolvers-types.js';
+import type {
+  ActivityResolvers,
+  AssignmentChangeActivityResolvers,
+  StatusChangeActivityResolvers,
+} from '../generated/resolvers-types.js';
 import type { ActivityKind } from '../model/activity.js';
 
 const TYPENAMES = {
@@ -12,4 +16,18 @@ const TYPENAMES = {
 
 export const Activity: ActivityResolvers = {
   __resolveType: (activity) => TYPENAMES[activity.kind],
+};
+
+/*
+ * The GraphQL names differ from the model's `from`/`to` so that one timeline query can
+ * select both kinds: same-named fields of different types in two fragments do not validate.
+ */
+export const StatusChangeActivity: StatusChangeActivityResolvers = {
+  fromStatus: (activity) => activity.from,
+  toStatus: (activity) => activity.to,
+};
+
+export const AssignmentChangeActivity: AssignmentChangeActivityResolvers = {
+  fromAssignee: (activity) => activity.from,
+  toAssignee: (activity) => activity.to,
 };

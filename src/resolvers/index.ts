@@ -1,5 +1,5 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { Activity } from './Activity.js';
+import { Activity, AssignmentChangeActivity, StatusChangeActivity } from './Activity.js';
 import { Membership, Tag } from './Membership.js';
 import { Mutation } from './Mutation.js';
 import { Node } from './Node.js';
@@ -19,6 +19,8 @@ export const resolvers: Resolvers = {
   Node,
   Ticket,
   Activity,
+  StatusChangeActivity,
+  AssignmentChangeActivity,
   Membership,
   Tag,
   Person,
