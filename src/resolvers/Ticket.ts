@@ -1,6 +1,8 @@
 import { BadUserInputError } from '../errors.js';
 import type { TicketResolvers } from '../generated/resolvers-types.js';
+import type { Context } from '../context.js';
 import type { ActivityModel } from '../model/activity.js';
+import type { TicketModel } from '../model/ticket.js';
 import type { ActivityConnectionModel } from '../model/page.js';
 import { checkFirst } from './Query.js';
 
@@ -35,7 +37,25 @@ export function paginateActivities(all: readonly ActivityModel[], first: number,
   };
 }
 
+/**
+ * A list summary of a provider whose single read carries more (HostUp v2 and Sonzai lists
+ * leave out the body and close time): such fields come from the detail read when asked,
+ * through the same per-request loader as the timeline, so they cost at most one call per
+ * ticket, shared.
+ */
+function fromDetail<K extends 'description' | 'closedAt'>(field: K) {
+  return (ticket: TicketModel, _args: unknown, ctx: Context): TicketModel[K] | Promise<TicketModel[K]> => {
+    const value = ticket[field];
+    if (value !== null || ticket.activities !== undefined) return value;
+    if (field === 'closedAt' && ticket.status !== 'CLOSED' && ticket.status !== 'RESOLVED') return value;
+    if (ctx.registry.get(ticket.provider).timeline !== 'detail') return value;
+    return ctx.loaders.ticketDetailById.load(ticket.id).then((detail) => detail[field]);
+  };
+}
+
 export const Ticket: TicketResolvers = {
+  description: fromDetail('description'),
+  closedAt: fromDetail('closedAt'),
   __resolveReference: (reference, ctx) => ctx.loaders.ticketById.load(reference.id),
   providerId: (ticket) => ticket.nativeId,
   tags: (ticket, _args, ctx) => ticket.tags ?? ctx.loaders.tagsByTicket.load(ticket),

@@ -88,6 +88,17 @@ describe('reads across the five providers (issue 5)', () => {
     }
   });
 
+  it('fills fields a list summary lacks (HostUp and Sonzai bodies) from the detail read, one call per ticket', async () => {
+    server.resetCounts();
+    const { errors, data } = await server.gql<{ tickets: { nodes: { provider: string; description: string | null }[] } }>(
+      '{ tickets(first: 10, filter: { providers: [HOSTUP, SONZAI] }) { nodes { provider description activities { totalCount } } } }',
+    );
+    expect(errors).toBeUndefined();
+    expect(data!.tickets.nodes.every((n) => typeof n.description === 'string' && n.description.length > 0)).toBe(true);
+    // The body and the timeline come from the same detail read.
+    expect(await server.answered()).toBe(listCalls('hostup') + listCalls('sonzai') + 10);
+  });
+
   it('makes identical reads once per request', async () => {
     const { data: page } = await server.gql<Feed>('{ tickets(first: 5, filter: { providers: [HOSTUP] }) { nodes { id provider updatedAt } } }');
     const id = page!.tickets.nodes[0]!.id;
