@@ -107,7 +107,8 @@ interface FeedCursor {
   v: 1;
   /** Hash of the filter: a cursor only continues the feed it came from. */
   f: string;
-  k: [number, string];
+  /** Null when no ticket was returned yet (a page whose filter matched nothing within the fetch bound). */
+  k: [number, string] | null;
   s: Record<string, string | null | false>;
 }
 
@@ -135,8 +136,9 @@ export function decodeCursor(after: string, hash: string): FeedCursor {
   }
   const c = value as Partial<FeedCursor> | null;
   if (
-    !c || typeof c !== 'object' || c.v !== 1 || typeof c.f !== 'string' || !Array.isArray(c.k) || c.k.length !== 2 ||
-    typeof c.k[0] !== 'number' || typeof c.k[1] !== 'string' || !c.s || typeof c.s !== 'object' ||
+    !c || typeof c !== 'object' || c.v !== 1 || typeof c.f !== 'string' ||
+    (c.k !== null && (!Array.isArray(c.k) || c.k.length !== 2 || typeof c.k[0] !== 'number' || typeof c.k[1] !== 'string')) ||
+    !c.s || typeof c.s !== 'object' ||
     !Object.values(c.s).every((p) => p === null || p === false || typeof p === 'string')
   ) {
     throw bad('not a cursor issued by ticketgraph');
@@ -179,7 +181,7 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
   const { filter, first } = args;
   const hash = filterHash(filter);
   const cursor = args.after ? decodeCursor(args.after, hash) : null;
-  const lastKey: Key | null = cursor ? cursor.k : null;
+  const lastKey: Key | null = cursor?.k ?? null;
 
   const sources: SourceState[] = [];
   for (const provider of deps.providers) {
@@ -246,6 +248,13 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
     return s.next ?? s.position;
   };
 
+  const positions = () => {
+    const out: Record<string, string | null | false> = {};
+    for (const s of sources) out[s.id] = positionOf(s);
+    if (cursor) for (const [id, p] of Object.entries(cursor.s)) if (!(id in out)) out[id] = p;
+    return out;
+  };
+
   const edges: Edge<TicketModel>[] = [];
   let hasNextPage = false;
   for (;;) {
@@ -265,10 +274,7 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
     }
     const ticket = best.buffer.shift() as TicketModel;
     if (best.buffer.length === 0) await refill(best);
-    const positions: Record<string, string | null | false> = {};
-    for (const s of sources) positions[s.id] = positionOf(s);
-    if (cursor) for (const [id, p] of Object.entries(cursor.s)) if (!(id in positions)) positions[id] = p;
-    edges.push({ node: ticket, cursor: encodeCursor({ v: 1, f: hash, k: [ticket.updatedAt.getTime(), ticket.id], s: positions }) });
+    edges.push({ node: ticket, cursor: encodeCursor({ v: 1, f: hash, k: [ticket.updatedAt.getTime(), ticket.id], s: positions() }) });
   }
 
   const totals = sources.map((s) => s.total);
@@ -285,7 +291,8 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
       hasNextPage,
       hasPreviousPage: Boolean(cursor),
       startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      // A page that found nothing within the fetch bound still gives a cursor to go on from.
+      endCursor: edges.at(-1)?.cursor ?? (hasNextPage ? encodeCursor({ v: 1, f: hash, k: lastKey ? [lastKey[0], lastKey[1]] : null, s: positions() }) : null),
     },
   };
 }

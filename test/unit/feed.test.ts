@@ -101,6 +101,18 @@ describe('loadFeed (k-way merge over provider pages)', () => {
     ).rejects.toThrow(/another filter/);
   });
 
+  it('gives a cursor to go on from when a post-filter matched nothing within the fetch bound', async () => {
+    const tickets = Array.from({ length: 300 }, (_, i) => fakeTicket('moov', `m${String(i).padStart(3, '0')}`, BASE - i * 1000, { title: i === 280 ? 'the needle' : 'hay' }));
+    const providers = [new FakeProvider('moov', tickets, 'cursor')];
+    const first = await loadFeed({ filter: { search: 'needle' }, first: 5, after: null }, deps(providers));
+    expect(first.nodes).toEqual([]);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    expect(first.pageInfo.endCursor).not.toBeNull();
+    const second = await loadFeed({ filter: { search: 'needle' }, first: 5, after: first.pageInfo.endCursor }, deps(providers));
+    expect(second.nodes.map((t) => t.title)).toEqual(['the needle']);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+  });
+
   it('primes ticketById with what the list fetched, so a follow-up read costs nothing', async () => {
     const { providers } = world();
     const d = deps(providers);
