@@ -112,10 +112,12 @@ async function measure(impl: Implementation, scenario: ScenarioKey, admin: Sandb
     if (scenario === 'feedLatency') await admin.setFaults({ latencyMs: LATENCY_MS });
     const problem = impl.check(scenario, await send(target));
     if (problem) throw new Error(problem);
+    await settle(admin);
     await admin.reset();
     await send(target);
     const single = await admin.total();
     if (WARMUP > 0) await load(target, CONNECTIONS, WARMUP);
+    await settle(admin);
     await admin.reset();
     const stopRss = sampleRss(impl.pid);
     const result = await load(target, CONNECTIONS, DURATION);
@@ -142,6 +144,21 @@ async function measure(impl: Implementation, scenario: ScenarioKey, admin: Sandb
     log(`${label}: skipped: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     if (scenario === 'feedLatency') await admin.setFaults({});
+  }
+}
+
+/**
+ * Waits (at most 5 s) until the upstream counters stop moving: requests still in flight
+ * when a load run stops go on calling the sandbox, and must not count in the next figure.
+ */
+async function settle(admin: SandboxAdmin): Promise<void> {
+  let last = await admin.total();
+  let stable = 0;
+  for (let i = 0; i < 25 && stable < 3; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const now = await admin.total();
+    stable = now === last ? stable + 1 : 0;
+    last = now;
   }
 }
 
