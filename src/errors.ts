@@ -106,9 +106,20 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   const original = asGraphQLError(error);
   const known = findTicketgraphError(error);
   if (known) return toGraphQLError(known, original);
-  if (original && !original.originalError) {
-    // Validation, parse and variable-coercion errors produced by graphql-js itself: safe as they are.
-    return original;
+  if (original && (!original.originalError || asGraphQLError(original.originalError))) {
+    // graphql-js's own errors (parse, validation, variable coercion, whose cause is the
+    // scalar's GraphQLError) and the query limits: the client's request is at fault. They
+    // keep their message and get a code where they carry none.
+    const inner = original.originalError ? asGraphQLError(original.originalError) : undefined;
+    const code = original.extensions?.code ?? inner?.extensions?.code ?? (original.path ? undefined : 'BAD_USER_INPUT');
+    if (code === undefined || original.extensions?.code !== undefined) return original;
+    return new GraphQLError(original.message, {
+      nodes: original.nodes,
+      source: original.source,
+      positions: original.positions,
+      path: original.path,
+      extensions: { ...original.extensions, code },
+    });
   }
   // Unexpected: the client gets a generic message, the log gets the detail (credentials redacted).
   const detail = error instanceof Error ? (original?.originalError ?? error) : error;

@@ -10,6 +10,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import { createAuthenticator, useBodyLimit, useClientAuth } from './auth.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
+import { deadlineSignal } from './datasources/http.js';
 import type { Registry } from './datasources/registry.js';
 import { maskError, toGraphQLError } from './errors.js';
 import { createLoaders } from './loaders/index.js';
@@ -90,6 +91,7 @@ export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
 /** The GraphQL server, without listening: tests call `yoga.fetch`, main.ts mounts it on node:http. */
 export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticketgraph {
   const isDev = config.env !== 'production';
+  const deadlines = new WeakMap<Request, () => void>();
   return createYoga<Record<string, never>, Context>({
     schema: createSchema(),
     graphqlEndpoint: '/graphql',
@@ -102,8 +104,10 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     logging: config.logLevel === 'silent' ? false : config.logLevel,
     context: ({ request }) => {
       const outcomes = new ProviderOutcomes();
-      // One deadline for the whole operation, shared by every upstream call and retry in it.
-      const signal = AbortSignal.any([request.signal, AbortSignal.timeout(config.requestDeadlineMs)]);
+      // One deadline for the whole operation, shared by every upstream call and retry in it;
+      // released when the response is sent (see useDeadlineRelease).
+      const { signal, release } = deadlineSignal(config.requestDeadlineMs, request.signal);
+      deadlines.set(request, release);
       return {
         config,
         registry: deps.registry,
@@ -114,6 +118,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       };
     },
     plugins: [
+      { onResponse: ({ request }) => deadlines.get(request)?.() },
       useBodyLimit(config.maxBodyBytes),
       useClientAuth(createAuthenticator(config.auth), '/graphql'),
       EnvelopArmorPlugin({

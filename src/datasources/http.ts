@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
+import { createNodeHttpFetch } from './transport.js';
 import {
   fromKyError,
   parseRetryAfter,
@@ -23,7 +24,11 @@ export interface HttpSettings {
   maxRetryAfterMs: number;
   /** Cap of the exponential backoff between retries. @default 2000 */
   backoffLimitMs: number;
+  /** How calls reach the providers: node:http with keep-alive agents, or the global fetch. @default node-http */
+  transport?: 'node-http' | 'fetch' | undefined;
 }
+
+let sharedNodeHttpFetch: typeof globalThis.fetch | undefined;
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -92,7 +97,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   const { provider, settings, metrics } = options;
   const operations = new WeakMap<Request, string>();
   const capMs = settings.maxRetryAfterMs;
-  const baseFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const baseFetch =
+    options.fetch ??
+    (settings.transport === 'fetch' ? globalThis.fetch.bind(globalThis) : (sharedNodeHttpFetch ??= createNodeHttpFetch()));
 
   const countingFetch: typeof globalThis.fetch = async (input, init) => {
     const operation = (input instanceof Request && operations.get(input)) || 'unknown';
@@ -163,8 +170,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     async call<S extends z.ZodType>(call: CallOptions<S>): Promise<CallResult<z.output<S>>> {
       const method = call.method ?? 'get';
       const write = !IDEMPOTENT.includes(method);
-      const deadline = AbortSignal.timeout(settings.deadlineMs);
-      const signal = call.signal ? AbortSignal.any([call.signal, deadline]) : deadline;
+      // A timer cleared in `finally` rather than AbortSignal.timeout + any(): those keep each
+      // call's signal, and what hangs on it, alive until the timer fires (10 s by default).
+      const { signal, release } = deadlineSignal(settings.deadlineMs, call.signal);
       let response: Response;
       let text: string;
       try {
@@ -178,6 +186,8 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         text = await response.text();
       } catch (error) {
         throw await fromKyError(error, { provider, operation: call.operation, write, readError: options.readError });
+      } finally {
+        release();
       }
       let raw: unknown;
       if (text === '') raw = undefined;
@@ -199,6 +209,28 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       };
       const data = parsePayload(provider, call.operation, call.schema, raw, onBad);
       return { data, raw, status: response.status, requestId: response.headers.get('x-request-id') ?? undefined };
+    },
+  };
+}
+
+/**
+ * An AbortSignal that aborts after `ms` (with a TimeoutError) or when `parent` aborts,
+ * and `release()` to drop the timer and the listener once the call is over.
+ */
+export function deadlineSignal(ms: number, parent?: AbortSignal): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  if (parent?.aborted) {
+    controller.abort(parent.reason);
+    return { signal: controller.signal, release: () => {} };
+  }
+  const timer = setTimeout(() => controller.abort(new DOMException('deadline exceeded', 'TimeoutError')), ms);
+  const onAbort = () => controller.abort(parent?.reason);
+  parent?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onAbort);
     },
   };
 }

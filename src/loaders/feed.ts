@@ -216,6 +216,11 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
       s.next = page.next;
       if (s.buffer.length === 0 && !s.next) s.done = true;
     } catch (error) {
+      // The only user input a provider sees here is the cursor's position: a datasource that
+      // refuses it is refusing the cursor, not failing.
+      if (error instanceof BadUserInputError) {
+        throw new BadUserInputError(`Invalid after: the cursor's position for ${s.provider.key} is not valid`, { argument: 'after' });
+      }
       s.failed = true;
       s.done = true;
       const upstream = isUpstreamError(error)
