@@ -128,6 +128,10 @@ export class SandboxAdmin {
     const counts = await this.counts();
     return Object.values(counts).reduce((sum, ops) => sum + Object.values(ops).reduce((a, b) => a + b, 0), 0);
   }
+  async setFault(provider: keyof SandboxInfo['providers'], fault: Record<string, unknown>): Promise<void> {
+    const url = this.info.providers[provider].url;
+    await fetch(`${url}/__sandbox/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) }).then((r) => r.arrayBuffer());
+  }
   async setFaults(fault: Record<string, unknown>): Promise<void> {
     await Promise.all(
       this.#urls().map((url) =>

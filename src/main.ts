@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import { collectDefaultMetrics } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createRegistry } from './datasources/registry.js';
 import { createMetrics } from './metrics.js';
@@ -33,6 +34,9 @@ async function main(): Promise<void> {
     console.warn('ticketgraph: warning: no client authentication configured (TICKETGRAPH_API_KEYS or TICKETGRAPH_JWT_*): the API is open');
   }
   const metrics = createMetrics();
+  // Process metrics (memory, heap, GC, event-loop lag) for the one server of this process;
+  // tests build many servers per process and leave them out.
+  collectDefaultMetrics({ register: metrics.registry });
   const registry = createRegistry(config, { http: config.http, metrics, sandbox });
   const yoga = createTicketgraph(config, { registry, metrics });
   const server = createServer(yoga);
