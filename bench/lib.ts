@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
 import type { SandboxInfo } from './sandbox-process.js';
@@ -204,4 +205,37 @@ export async function load(target: Target, connections: number, durationSeconds:
     errors: result.errors,
     non2xx: result.non2xx,
   };
+}
+
+/**
+ * One client, one request at a time, for `seconds`: latency with microsecond resolution
+ * (autocannon rounds to whole milliseconds, and the floor's p50 is below one).
+ */
+export async function sequential(target: Target, seconds: number): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const once = () =>
+    new Promise<number>((resolve, reject) => {
+      const started = process.hrtime.bigint();
+      const req = request(target.url, { method: target.method, headers: target.headers, agent }, (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`HTTP ${res.statusCode}`))));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(target.body);
+    });
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) {
+    try {
+      latencies.push(await once());
+    } catch {
+      errors++;
+    }
+  }
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN) * 1000) / 1000;
+  return { requests: latencies.length, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), errors, non2xx: 0 };
 }

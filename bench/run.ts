@@ -12,6 +12,7 @@ import {
   parseJsonLine,
   sampleRss,
   SandboxAdmin,
+  sequential,
   startService,
   tsxArgs,
   type Service,
@@ -47,6 +48,7 @@ const watchdog = setTimeout(() => {
 
 const scenarios = {
   ticket: '1. ticket(id) + requester',
+  ticketSerial: '1. ticket(id) + requester, concurrency 1',
   feed: '2. tickets(first: 50) + assignee, tags, activities(first: 5)',
   entities: '3. _entities × 100 Tickets',
   feedLatency: `4. = 2, upstream +${LATENCY_MS} ms per call`,
@@ -105,22 +107,24 @@ function graphqlCheck(expect: Partial<Record<ScenarioKey, (data: any) => string 
 }
 
 async function measure(impl: Implementation, scenario: ScenarioKey, admin: SandboxAdmin): Promise<void> {
-  const target = impl.targets[scenario];
+  // The one-client run of scenario 1 measures latency; it reuses scenario 1's request.
+  const serial = scenario === 'ticketSerial';
+  const target = serial ? impl.targets.ticket : impl.targets[scenario];
   if (!target) return;
   const label = `${impl.name} / ${scenarios[scenario]}`;
   try {
     if (scenario === 'feedLatency') await admin.setFaults({ latencyMs: LATENCY_MS });
-    const problem = impl.check(scenario, await send(target));
+    const problem = impl.check(serial ? 'ticket' : scenario, await send(target));
     if (problem) throw new Error(problem);
     await settle(admin);
     await admin.reset();
     await send(target);
     const single = await admin.total();
-    if (WARMUP > 0) await load(target, CONNECTIONS, WARMUP);
+    if (WARMUP > 0) await load(target, serial ? 1 : CONNECTIONS, WARMUP);
     await settle(admin);
     await admin.reset();
     const stopRss = sampleRss(impl.pid);
-    const result = await load(target, CONNECTIONS, DURATION);
+    const result = serial ? await sequential(target, Math.max(2, DURATION / 2)) : await load(target, CONNECTIONS, DURATION);
     const rssPeakMb = stopRss();
     const total = await admin.total();
     const row: Row = {
@@ -253,6 +257,25 @@ async function main(): Promise<void> {
         feedLatency: graphqlTarget(gatewayUrl, FEED_QUERY, { first: 50 }),
       },
     });
+    // The same gateway with UPSTREAM_COALESCE=off: every request makes all of its own calls,
+    // as the peers do. Shows what coalescing buys when clients ask the same thing at once.
+    const lone = await startService<string>('ticketgraph (coalescing off)', process.execPath, tsxArgs('src/main.ts'), {
+      cwd: root,
+      env: { ...info.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', UPSTREAM_COALESCE: 'off' },
+      ready: (line) => /GraphiQL at http:\/\/localhost:(\d+)\//.exec(line)?.[1],
+    });
+    services.push(lone.service);
+    const loneUrl = `http://127.0.0.1:${lone.value}/graphql`;
+    impls.push({
+      name: 'ticketgraph, coalescing off',
+      pid: lone.service.pid,
+      check: ticketgraphCheck,
+      targets: {
+        feed: graphqlTarget(loneUrl, FEED_QUERY, { first: 50 }),
+        entities: graphqlTarget(loneUrl, ENTITIES_QUERY, { r: representations }),
+        feedLatency: graphqlTarget(loneUrl, FEED_QUERY, { first: 50 }),
+      },
+    });
   }
   if (want('floor')) {
     const hostup = info.providers.hostup;
@@ -327,8 +350,8 @@ async function main(): Promise<void> {
   for (const service of services.reverse()) await service.stop();
 
   // The report.
-  const floorP50 = rows.find((r) => r.implementation.startsWith('floor') && r.scenario === scenarios.ticket)?.p50;
-  const ourP50 = rows.find((r) => r.implementation === 'ticketgraph' && r.scenario === scenarios.ticket)?.p50;
+  const floorP50 = rows.find((r) => r.implementation.startsWith('floor') && r.scenario === scenarios.ticketSerial)?.p50;
+  const ourP50 = rows.find((r) => r.implementation === 'ticketgraph' && r.scenario === scenarios.ticketSerial)?.p50;
   const overhead = floorP50 && ourP50 ? Math.round((ourP50 / floorP50) * 10) / 10 : null;
   const table = [
     '| scenario | implementation | req/s | p50 ms | p99 ms | upstream calls / request | RSS peak MB |',
@@ -360,7 +383,17 @@ async function main(): Promise<void> {
   writeFileSync(join(benchDir, 'results.json'), `${JSON.stringify({ meta, rows, upstreamGrowth: growth, skipped }, null, 2)}\n`);
   console.log(table);
   console.log('');
-  console.log(`Gateway overhead (scenario 1): ticketgraph p50 / floor p50 = ${overhead ?? '–'}×. Gateway VmHWM: ${meta.gatewayPeakRssMb ?? '–'} MB.`);
+  console.log(`Gateway overhead (scenario 1, concurrency 1): ticketgraph p50 / floor p50 = ${overhead ?? '–'}×. Gateway VmHWM: ${meta.gatewayPeakRssMb ?? '–'} MB.`);
+  const rps = (impl: string, scenario: ScenarioKey) => rows.find((r) => r.implementation === impl && r.scenario === scenarios[scenario])?.rps;
+  const ratio = (a?: number, b?: number) => (a && b ? `${Math.round((a / b) * 100) / 100}×` : '–');
+  const peer = 'Apollo Server 5 + RESTDataSource';
+  for (const scenario of ['feed', 'feedLatency', 'entities'] as const) {
+    console.log(
+      `${scenarios[scenario]}: ticketgraph / peer = ${ratio(rps('ticketgraph', scenario), rps(peer, scenario))}` +
+        ` (coalescing off: ${ratio(rps('ticketgraph, coalescing off', scenario), rps(peer, scenario))});` +
+        ` ticketgraph / ceiling = ${ratio(rps('ticketgraph', scenario), rps('ceiling (bare yoga, memory)', scenario))}`,
+    );
+  }
   console.log('Upstream calls per request as first grows:');
   console.log(growthLines.join('\n'));
   if (skipped.length) console.log(`Skipped:\n${skipped.map((s) => `- ${s}`).join('\n')}`);

@@ -9,6 +9,7 @@ export interface Metrics {
   upstreamRequests: Counter<'provider' | 'operation' | 'status'>;
   upstreamDuration: Histogram<'provider' | 'operation'>;
   upstreamBadResponses: Counter<'provider' | 'operation'>;
+  upstreamCoalesced: Counter<'provider' | 'operation'>;
   breakerState: Gauge<'provider'>;
 }
 
@@ -26,6 +27,12 @@ export function createMetrics(registry = new Registry()): Metrics {
       help: 'Latency of one HTTP attempt to a provider',
       labelNames: ['provider', 'operation'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    upstreamCoalesced: new Counter({
+      name: 'ticketgraph_upstream_coalesced_total',
+      help: 'Upstream GETs answered by an identical call already in flight, instead of a call of their own',
+      labelNames: ['provider', 'operation'],
       registers: [registry],
     }),
     upstreamBadResponses: new Counter({

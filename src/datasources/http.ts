@@ -26,6 +26,8 @@ export interface HttpSettings {
   backoffLimitMs: number;
   /** How calls reach the providers: node:http with keep-alive agents, or the global fetch. @default node-http */
   transport?: 'node-http' | 'fetch' | undefined;
+  /** Identical GETs in flight at once share one upstream call. @default true */
+  coalesce?: boolean | undefined;
 }
 
 let sharedNodeHttpFetch: typeof globalThis.fetch | undefined;
@@ -165,52 +167,146 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   };
   const client: KyInstance = ky.create(kyOptions);
 
+  /**
+   * One upstream round trip: the ky call under a deadline, then the one parse of the payload.
+   */
+  async function perform<S extends z.ZodType>(call: CallOptions<S>): Promise<CallResult<z.output<S>>> {
+    const method = call.method ?? 'get';
+    const write = !IDEMPOTENT.includes(method);
+    // A timer cleared in `finally` rather than AbortSignal.timeout + any(): those keep each
+    // call's signal, and what hangs on it, alive until the timer fires (10 s by default).
+    const { signal, release } = deadlineSignal(settings.deadlineMs, call.signal);
+    let response: Response;
+    let text: string;
+    try {
+      // The query string goes in the path: ky would build the Request twice to add it.
+      response = await client(target(call), {
+        method,
+        json: call.json,
+        signal,
+        context: { operation: call.operation },
+      });
+      text = await response.text();
+    } catch (error) {
+      throw await fromKyError(error, { provider, operation: call.operation, write, readError: options.readError });
+    } finally {
+      release();
+    }
+    let raw: unknown;
+    if (text === '') raw = undefined;
+    else {
+      try {
+        raw = JSON.parse(text) as unknown;
+      } catch {
+        metrics?.upstreamBadResponses.inc({ provider, operation: call.operation });
+        throw new UpstreamError(
+          'UPSTREAM_BAD_RESPONSE',
+          `${provider} answered ${call.operation} with a body that is not JSON`,
+          { provider, operation: call.operation, status: response.status, path: '(root)' },
+        );
+      }
+    }
+    const onBad: BadPayloadListener = (info) => {
+      metrics?.upstreamBadResponses.inc({ provider, operation: call.operation });
+      options.onBadPayload?.(info);
+    };
+    const data = parsePayload(provider, call.operation, call.schema, raw, onBad);
+    return { data, raw, status: response.status, requestId: response.headers.get('x-request-id') ?? undefined };
+  }
+
+  /*
+   * Coalescing: GraphQL requests that run at once (a dashboard polled by many clients, a
+   * router's parallel fetches) often need the same upstream read. Identical GETs in flight
+   * share one call; the shared result is read-only to everyone (mappers build new objects).
+   * Every write moves `generation` on, at its start and at its end, so a read that begins
+   * after a write began never joins a read that may have seen the state before it.
+   */
+  const inflight = new Map<string, Shared>();
+  let generation = 0;
+
+  function coalesced<S extends z.ZodType>(call: CallOptions<S>): Promise<CallResult<z.output<S>>> {
+    const key = `${generation} ${call.operation} ${target(call)}`;
+    let shared = inflight.get(key);
+    if (shared) metrics?.upstreamCoalesced.inc({ provider, operation: call.operation });
+    else {
+      const controller = new AbortController();
+      const entry: Shared = {
+        controller,
+        waiters: 0,
+        promise: perform({ ...call, signal: controller.signal }).finally(() => {
+          if (inflight.get(key) === entry) inflight.delete(key);
+        }),
+      };
+      // Waiters that all left before the answer leave no one to observe a failure.
+      entry.promise.catch(() => undefined);
+      inflight.set(key, entry);
+      shared = entry;
+    }
+    return waitFor(shared, call) as Promise<CallResult<z.output<S>>>;
+  }
+
+  /** Waits for a shared call under this caller's own signal; the last one to leave cancels it. */
+  function waitFor(shared: Shared, call: CallOptions<z.ZodType>): Promise<CallResult<unknown>> {
+    const signal = call.signal;
+    shared.waiters++;
+    return new Promise((resolve, reject) => {
+      const leave = () => {
+        signal?.removeEventListener('abort', onAbort);
+        shared.waiters--;
+      };
+      const onAbort = () => {
+        leave();
+        if (shared.waiters === 0) shared.controller.abort(signal?.reason);
+        void fromKyError(signal?.reason ?? new DOMException('aborted', 'AbortError'), { provider, operation: call.operation, write: false }).then(reject, reject);
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      shared.promise.then(
+        (value) => {
+          leave();
+          resolve(value);
+        },
+        (error: unknown) => {
+          leave();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
   return {
     provider,
     async call<S extends z.ZodType>(call: CallOptions<S>): Promise<CallResult<z.output<S>>> {
       const method = call.method ?? 'get';
-      const write = !IDEMPOTENT.includes(method);
-      // A timer cleared in `finally` rather than AbortSignal.timeout + any(): those keep each
-      // call's signal, and what hangs on it, alive until the timer fires (10 s by default).
-      const { signal, release } = deadlineSignal(settings.deadlineMs, call.signal);
-      let response: Response;
-      let text: string;
+      if (method === 'get') return settings.coalesce === false ? perform(call) : coalesced(call);
+      generation++;
       try {
-        response = await client(call.path, {
-          method,
-          searchParams: call.searchParams,
-          json: call.json,
-          signal,
-          context: { operation: call.operation },
-        });
-        text = await response.text();
-      } catch (error) {
-        throw await fromKyError(error, { provider, operation: call.operation, write, readError: options.readError });
+        return await perform(call);
       } finally {
-        release();
+        generation++;
       }
-      let raw: unknown;
-      if (text === '') raw = undefined;
-      else {
-        try {
-          raw = JSON.parse(text) as unknown;
-        } catch {
-          metrics?.upstreamBadResponses.inc({ provider, operation: call.operation });
-          throw new UpstreamError(
-            'UPSTREAM_BAD_RESPONSE',
-            `${provider} answered ${call.operation} with a body that is not JSON`,
-            { provider, operation: call.operation, status: response.status, path: '(root)' },
-          );
-        }
-      }
-      const onBad: BadPayloadListener = (info) => {
-        metrics?.upstreamBadResponses.inc({ provider, operation: call.operation });
-        options.onBadPayload?.(info);
-      };
-      const data = parsePayload(provider, call.operation, call.schema, raw, onBad);
-      return { data, raw, status: response.status, requestId: response.headers.get('x-request-id') ?? undefined };
     },
   };
+}
+
+/** The relative URL of a call: its path and query string, undefined values left out. */
+function target(call: CallOptions<z.ZodType>): string {
+  const params = call.searchParams;
+  if (!params) return call.path;
+  let query: string;
+  if (params instanceof URLSearchParams) query = params.toString();
+  else {
+    const defined = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) if (value !== undefined) defined.append(name, String(value));
+    query = defined.toString();
+  }
+  return query === '' ? call.path : `${call.path}?${query}`;
+}
+
+interface Shared {
+  promise: Promise<CallResult<unknown>>;
+  controller: AbortController;
+  waiters: number;
 }
 
 /**
