@@ -25,14 +25,14 @@ import type { SandboxInfo } from './sandbox-process.js';
  * `npm run bench` (issue 8). The sandbox, the gateway and each reference run as separate
  * processes on loopback; autocannon runs here. Every run is bounded in time and the whole
  * bench by a watchdog. Knobs (environment):
- *   BENCH_DURATION   seconds per measured run (8)       BENCH_WARMUP   seconds of warm-up (2)
+ *   BENCH_DURATION   seconds per measured run (6)       BENCH_WARMUP   seconds of warm-up (2)
  *   BENCH_CONNECTIONS concurrent connections (10)        BENCH_TICKETS  sandbox tickets per provider (300)
  *   BENCH_ONLY       comma list of implementations: ticketgraph,floor,ceiling,apollo-rest,mesh
  */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const benchDir = join(root, 'bench');
-const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+const DURATION = Number(process.env.BENCH_DURATION ?? 6);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 300);
@@ -308,7 +308,7 @@ async function main(): Promise<void> {
           entities: graphqlTarget(ceiling.value.url, ENTITIES_QUERY, { r: representations }),
         },
       };
-      for (const scenario of ['ticket', 'feed', 'entities'] as const) await measure(impl, scenario, admin);
+      for (const scenario of ['ticket', 'ticketSerial', 'feed', 'entities'] as const) await measure(impl, scenario, admin);
       await ceiling.service.stop();
     } catch (error) {
       skipped.push(`ceiling: ${error instanceof Error ? error.message : String(error)}`);

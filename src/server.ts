@@ -95,6 +95,8 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
   return createYoga<Record<string, never>, Context>({
     schema: createSchema(),
     graphqlEndpoint: '/graphql',
+    // useBodyLimit answers a declared Content-Length at once; this bounds chunked bodies too.
+    maxRequestBodySize: config.maxBodyBytes,
     healthCheckEndpoint: '/health',
     landingPage: false,
     graphiql: { title: 'ticketgraph', defaultQuery: DEFAULT_QUERY },
@@ -133,7 +135,19 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       useProviderOutcomes(),
       // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.
       useApolloInlineTrace(),
-      usePrometheus({ endpoint: '/metrics', registry: deps.metrics.registry }),
+      usePrometheus({
+        endpoint: '/metrics',
+        registry: deps.metrics.registry,
+        // Off: the ones that cost on every request and tell little here. The deprecated-field
+        // counter walks each document with TypeInfo, the summary keeps a t-digest per label
+        // set, and parse/validate hit yoga's caches after the first request of a shape.
+        metrics: {
+          graphql_envelop_deprecated_field: false,
+          graphql_envelop_request_time_summary: false,
+          graphql_envelop_phase_parse: false,
+          graphql_envelop_phase_validate: false,
+        },
+      }),
     ],
   });
 }

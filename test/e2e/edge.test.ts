@@ -96,6 +96,24 @@ describe('client authentication and query limits (issue 9)', () => {
     expect(response.status).toBe(413);
   });
 
+  it('refuses an oversized chunked body (no Content-Length) with 413 and a code', async () => {
+    const chunks = [JSON.stringify({ query: '{ providers { provider } }' }).slice(0, -1), `, "x": "${'x'.repeat(1_100_000)}"}`];
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': API_KEY },
+      body: new ReadableStream({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(new TextEncoder().encode(chunk));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+    expect(body.errors?.[0]?.extensions?.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+  });
+
   it('opens a provider circuit after consecutive failures, shows it in providers { health }, and stops calling', async () => {
     server.sandbox.setFault('hostup', { status: 500 });
     for (let i = 0; i < 2; i++) await post({ 'x-api-key': API_KEY }, '{ tickets(first: 5, filter: { providers: [HOSTUP] }) { nodes { id } } }');
