@@ -1,4 +1,4 @@
-import { createNodeHttpFetch } from './node-http-fetch.js';
+import { createNodeHttpFetch } from '../../src/datasources/transport.js';
 
 /*
  * ticketgraph's own entry (src/main.ts) with globalThis.fetch replaced before anything is
