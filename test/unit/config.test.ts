@@ -44,6 +44,12 @@ describe('parseConfig', () => {
     expect(config.providers.sonzai.mode === 'live' && config.providers.sonzai.settings.baseUrl).toBe('https://sonzai.test/api/v1');
   });
 
+  it('coalesces upstream reads and uses node:http unless told otherwise', () => {
+    expect(parseConfig({}).http).toMatchObject({ coalesce: true, transport: 'node-http' });
+    expect(parseConfig({ UPSTREAM_COALESCE: 'off', UPSTREAM_TRANSPORT: 'fetch' }).http).toMatchObject({ coalesce: false, transport: 'fetch' });
+    expect(() => parseConfig({ UPSTREAM_COALESCE: 'maybe' })).toThrow(/^UPSTREAM_COALESCE: /);
+  });
+
   it('reads SANDBOX_FAULTS per provider', () => {
     expect(parseConfig({ SANDBOX_FAULTS: '{"zaia":{"status":503,"rate":0.2}}' }).sandbox.faults).toEqual({ zaia: { status: 503, rate: 0.2 } });
   });
