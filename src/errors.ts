@@ -19,6 +19,8 @@ export const ERROR_CODES = [
   'PROVIDER_NOT_CONFIGURED',
   'UNSUPPORTED_BY_PROVIDER',
   'UNAUTHENTICATED',
+  /** yoga's own, for a body over MAX_BODY_BYTES (HTTP 413). */
+  'REQUEST_ENTITY_TOO_LARGE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -21,7 +21,9 @@ export function createNodeHttpFetch(options: { maxSockets?: number; maxFreeSocke
   const httpsAgent = new https.Agent(agentOptions);
 
   return async (input, init) => {
-    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    // ky hands over its finished Request, plus as `init` only the options a Request does not
+    // know (none here): rebuilding the Request from them would cost a copy per call.
+    const request = input instanceof Request ? input : new Request(input, init);
     const signal = request.signal;
     if (signal.aborted) throw signal.reason;
     const url = new URL(request.url);
