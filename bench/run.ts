@@ -41,10 +41,14 @@ const LATENCY_MS = 5;
 const WATCHDOG_MS = 295_000;
 const execFileAsync = promisify(execFile);
 
-const watchdog = setTimeout(() => {
-  console.error(`bench: watchdog: still running after ${WATCHDOG_MS / 1000} s, giving up`);
+/** Time spent installing peers on first use: not part of the run the watchdog bounds. */
+let installMs = 0;
+const benchStart = Date.now();
+const watchdog = setInterval(() => {
+  if (Date.now() - benchStart - installMs < WATCHDOG_MS) return;
+  console.error(`bench: watchdog: still running after ${WATCHDOG_MS / 1000} s (peer installs not counted), giving up`);
   process.exit(1);
-}, WATCHDOG_MS);
+}, 1000);
 
 const scenarios = {
   ticket: '1. ticket(id) + requester',
@@ -170,7 +174,12 @@ async function settle(admin: SandboxAdmin): Promise<void> {
 async function ensurePeerInstalled(dir: string): Promise<void> {
   if (existsSync(join(dir, 'node_modules'))) return;
   log(`npm install in ${dir} (first use; bounded to 240 s)`);
-  await execFileAsync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, timeout: 240_000 });
+  const started = Date.now();
+  try {
+    await execFileAsync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, timeout: 240_000 });
+  } finally {
+    installMs += Date.now() - started;
+  }
 }
 
 async function main(): Promise<void> {
@@ -375,6 +384,7 @@ async function main(): Promise<void> {
     warmupSeconds: WARMUP,
     ticketsPerProvider: TICKETS,
     seconds: Math.round((Date.now() - started) / 1000),
+    peerInstallSeconds: Math.round(installMs / 1000),
     gatewayPeakRssMb: gatewayMemory ? Math.round(gatewayMemory.hwmMb) : null,
     gatewayOverheadP50: overhead,
     /** 1-minute load average at start and end: other work on the machine skews every figure. */
@@ -414,7 +424,7 @@ export type { Implementation };
 
 main()
   .then(() => {
-    clearTimeout(watchdog);
+    clearInterval(watchdog);
     process.exit(0);
   })
   .catch(async (error: unknown) => {
