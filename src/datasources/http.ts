@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import ky, { HTTPError, type KyInstance, type Options as KyOptions } from 'ky';
 import type { z } from 'zod';
 import type { Metrics } from '../metrics.js';
@@ -315,6 +316,9 @@ interface Shared {
  */
 export function deadlineSignal(ms: number, parent?: AbortSignal): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
+  // One operation's signal is the parent of each of its upstream calls (50 for a feed page):
+  // more listeners than EventTarget's default of 10 is the design here, not a leak.
+  setMaxListeners(0, controller.signal);
   if (parent?.aborted) {
     controller.abort(parent.reason);
     return { signal: controller.signal, release: () => {} };

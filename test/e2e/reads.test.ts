@@ -39,6 +39,21 @@ describe('reads across the five providers (issue 5)', () => {
     server.resetCounts();
   });
 
+  it('fans one operation out to 50 upstream calls without a MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const { errors } = await server.gql('{ tickets(first: 50) { nodes { id activities(first: 1) { nodes { id } } } } }');
+      expect(errors).toBeUndefined();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(server.sandbox.totalRequests()).toBeGreaterThan(30);
+    expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
+  });
+
   const listCalls = (key: ProviderKey) => server.registry.get(key).listSources({}).length;
 
   it('costs one list call per provider source, the same for first: 5 and first: 50, with list-embedded fields', async () => {
