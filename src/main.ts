@@ -5,6 +5,7 @@ import { createRegistry } from './datasources/registry.js';
 import { createMetrics } from './metrics.js';
 import { PROVIDER_KEYS } from './model/provider.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
+import { redact } from './secret.js';
 import { createTicketgraph } from './server.js';
 
 function readConfig(): Config {
@@ -64,6 +65,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('ticketgraph: failed to start:', error instanceof Error ? error.message : error);
+  console.error(`ticketgraph: failed to start: ${redact(error instanceof Error ? error.message : String(error))}`);
   process.exit(1);
 });

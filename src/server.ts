@@ -17,6 +17,7 @@ import { createLoaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
+import { createRedactingLogger } from './secret.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
 
@@ -103,7 +104,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     renderGraphiQL,
     maskedErrors: { maskError: (error, message) => maskError(error, message, isDev) },
     // Federation gateways send `_service` and `_entities`, not introspection: turning it off breaks no supergraph.
-    logging: config.logLevel === 'silent' ? false : config.logLevel,
+    logging: config.logLevel === 'silent' ? false : createRedactingLogger(config.logLevel),
     context: ({ request }) => {
       const outcomes = new ProviderOutcomes();
       // One deadline for the whole operation, shared by every upstream call and retry in it;

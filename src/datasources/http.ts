@@ -3,6 +3,7 @@ import ky, { HTTPError, type KyInstance, type Options as KyOptions } from 'ky';
 import type { z } from 'zod';
 import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
+import { registerDerivedSecret } from '../secret.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
 import { createNodeHttpFetch } from './transport.js';
 import {
@@ -335,8 +336,11 @@ export function deadlineSignal(ms: number, parent?: AbortSignal): { signal: Abor
   };
 }
 
-export const basicAuth = (user: string, password: string): string =>
-  `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
+export function basicAuth(user: string, password: string): string {
+  const encoded = Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
+  registerDerivedSecret(encoded);
+  return `Basic ${encoded}`;
+}
 
 /** Path segment encoding; ids from clients are user input even after decoding. */
 export const seg = (value: string | number): string => encodeURIComponent(String(value));
