@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
 import { registerDerivedSecret } from '../secret.js';
+import { Coalescer } from './coalesce.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
 import { createNodeHttpFetch } from './transport.js';
 import {
@@ -216,77 +217,19 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     return { data, raw, status: response.status, requestId: response.headers.get('x-request-id') ?? undefined };
   }
 
-  /*
-   * Coalescing: GraphQL requests that run at once (a dashboard polled by many clients, a
-   * router's parallel fetches) often need the same upstream read. Identical GETs in flight
-   * share one call; the shared result is read-only to everyone (mappers build new objects).
-   * Every write moves `generation` on, at its start and at its end, so a read that begins
-   * after a write began never joins a read that may have seen the state before it.
-   */
-  const inflight = new Map<string, Shared>();
-  let generation = 0;
-
-  function coalesced<S extends z.ZodType>(call: CallOptions<S>): Promise<CallResult<z.output<S>>> {
-    const key = `${generation} ${call.operation} ${target(call)}`;
-    let shared = inflight.get(key);
-    if (shared) metrics?.upstreamCoalesced.inc({ provider, operation: call.operation });
-    else {
-      const controller = new AbortController();
-      const entry: Shared = {
-        controller,
-        waiters: 0,
-        promise: perform({ ...call, signal: controller.signal }).finally(() => {
-          if (inflight.get(key) === entry) inflight.delete(key);
-        }),
-      };
-      // Waiters that all left before the answer leave no one to observe a failure.
-      entry.promise.catch(() => undefined);
-      inflight.set(key, entry);
-      shared = entry;
-    }
-    return waitFor(shared, call) as Promise<CallResult<z.output<S>>>;
-  }
-
-  /** Waits for a shared call under this caller's own signal; the last one to leave cancels it. */
-  function waitFor(shared: Shared, call: CallOptions<z.ZodType>): Promise<CallResult<unknown>> {
-    const signal = call.signal;
-    shared.waiters++;
-    return new Promise((resolve, reject) => {
-      const leave = () => {
-        signal?.removeEventListener('abort', onAbort);
-        shared.waiters--;
-      };
-      const onAbort = () => {
-        leave();
-        if (shared.waiters === 0) shared.controller.abort(signal?.reason);
-        void fromKyError(signal?.reason ?? new DOMException('aborted', 'AbortError'), { provider, operation: call.operation, write: false }).then(reject, reject);
-      };
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      shared.promise.then(
-        (value) => {
-          leave();
-          resolve(value);
-        },
-        (error: unknown) => {
-          leave();
-          reject(error instanceof Error ? error : new Error(String(error)));
-        },
-      );
-    });
-  }
+  // Identical GETs in flight share one call (see Coalescer); writes start a new generation.
+  const coalescer = new Coalescer(
+    (reason, key) => fromKyError(reason, { provider, operation: key.slice(0, key.indexOf(' ')), write: false }),
+    (key) => metrics?.upstreamCoalesced.inc({ provider, operation: key.slice(0, key.indexOf(' ')) }),
+  );
 
   return {
     provider,
     async call<S extends z.ZodType>(call: CallOptions<S>): Promise<CallResult<z.output<S>>> {
       const method = call.method ?? 'get';
-      if (method === 'get') return settings.coalesce === false ? perform(call) : coalesced(call);
-      generation++;
-      try {
-        return await perform(call);
-      } finally {
-        generation++;
-      }
+      if (method !== 'get') return coalescer.write(() => perform(call));
+      if (settings.coalesce === false) return perform(call);
+      return coalescer.read(`${call.operation} ${target(call)}`, call.signal, (signal) => perform({ ...call, signal }));
     },
   };
 }
@@ -303,12 +246,6 @@ function target(call: CallOptions<z.ZodType>): string {
     query = defined.toString();
   }
   return query === '' ? call.path : `${call.path}?${query}`;
-}
-
-interface Shared {
-  promise: Promise<CallResult<unknown>>;
-  controller: AbortController;
-  waiters: number;
 }
 
 /**

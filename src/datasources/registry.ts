@@ -1,5 +1,6 @@
 import type { Config, ProviderSettingsMap } from '../config.js';
 import { CircuitBreaker, withBreaker, type BreakerHealth } from './breaker.js';
+import { withCoalescing } from './coalesce.js';
 import { ProviderNotConfiguredError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
@@ -63,7 +64,9 @@ export function createRegistry(config: Config, deps: ProviderDeps & { sandbox?: 
     const Ctor = CONSTRUCTORS[key] as new (settings: ProviderSettingsMap[ProviderKey], deps: ProviderDeps) => TicketProvider;
     const breaker = new CircuitBreaker(key, config.breaker, deps.metrics);
     breakers.set(key, breaker);
-    map.set(key, withBreaker(new Ctor(settings, deps), breaker));
+    const guarded = withBreaker(new Ctor(settings, deps), breaker);
+    // Coalescing outside the breaker: N callers of one shared read are one call to it.
+    map.set(key, deps.http.coalesce === false ? guarded : withCoalescing(guarded, deps.metrics));
   }
   return {
     providers: PROVIDER_KEYS.flatMap((key) => map.get(key) ?? []),
