@@ -1,6 +1,6 @@
 import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
-import { WRITE_OPERATIONS, type TicketProvider } from './provider.js';
+import { intercept, type TicketProvider } from './provider.js';
 import { isUpstreamError, UpstreamError } from './upstream-error.js';
 
 export type BreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
@@ -103,30 +103,7 @@ function counts(error: unknown): boolean {
   return error.code === 'UPSTREAM_UNAVAILABLE' || (error.code === 'UPSTREAM_TIMEOUT' && !/aborted/i.test(String(error.cause)));
 }
 
-const READS = ['getTicket', 'listTickets', 'listActivities', 'listTags'] as const;
-
-/**
- * The provider with every call going through its breaker. Methods the provider lacks stay
- * absent, so the capability matrix (derived from method presence) is unchanged.
- */
+/** The provider with every call going through its breaker. */
 export function withBreaker(provider: TicketProvider, breaker: CircuitBreaker): TicketProvider {
-  const wrapped: TicketProvider = {
-    key: provider.key,
-    maxPageSize: provider.maxPageSize,
-    pushdown: provider.pushdown,
-    timeline: provider.timeline,
-    readsTags: provider.readsTags,
-    listSources: (filter) => provider.listSources(filter),
-    getTicket: (...args) => breaker.run('getTicket', () => provider.getTicket(...args)),
-    listTickets: (...args) => breaker.run('listTickets', () => provider.listTickets(...args)),
-  };
-  const target = wrapped as unknown as Record<string, unknown>;
-  const source = provider as unknown as Record<string, unknown>;
-  for (const name of [...READS, ...WRITE_OPERATIONS]) {
-    const method = source[name];
-    if (typeof method === 'function' && !(name in target)) {
-      target[name] = (...args: unknown[]) => breaker.run(name, () => (method as (...a: unknown[]) => Promise<unknown>).apply(provider, args));
-    }
-  }
-  return wrapped;
+  return intercept(provider, (operation, args, call) => breaker.run(operation, () => call(args)));
 }

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Metrics } from '../metrics.js';
-import { WRITE_OPERATIONS, type CallContext, type TicketProvider } from './provider.js';
+import { intercept, WRITE_OPERATIONS, type CallContext, type TicketProvider } from './provider.js';
 import { fromKyError } from './upstream-error.js';
 
 interface Shared {
@@ -92,8 +92,7 @@ export class Coalescer {
 /**
  * The provider with its reads coalesced across operations: identical reads in flight share
  * one run, mapping included (the HTTP client coalesces below this too, but each caller
- * would still parse and map its own copy). Writes start a new generation. Methods the
- * provider lacks stay absent, so the capability matrix is unchanged.
+ * would still parse and map its own copy). Writes start a new generation.
  */
 export function withCoalescing(provider: TicketProvider, metrics?: Metrics): TicketProvider {
   const operationOf = (key: string) => key.slice(0, key.indexOf(' '));
@@ -101,29 +100,11 @@ export function withCoalescing(provider: TicketProvider, metrics?: Metrics): Tic
     (reason, key) => fromKyError(reason, { provider: provider.key, operation: operationOf(key), write: false }),
     (key) => metrics?.upstreamCoalesced.inc({ provider: provider.key, operation: operationOf(key) }),
   );
-  const read = <T>(operation: string, key: string, ctx: CallContext, run: (ctx: CallContext) => Promise<T>): Promise<T> =>
-    coalescer.read(`${operation} ${key}`, ctx.signal, (signal) => run({ ...ctx, signal }));
-
-  const wrapped: TicketProvider = {
-    key: provider.key,
-    maxPageSize: provider.maxPageSize,
-    pushdown: provider.pushdown,
-    timeline: provider.timeline,
-    readsTags: provider.readsTags,
-    listSources: (filter) => provider.listSources(filter),
-    getTicket: (nativeId, ctx) => read('getTicket', nativeId, ctx, (c) => provider.getTicket(nativeId, c)),
-    listTickets: (query, ctx) => read('listTickets', JSON.stringify(query), ctx, (c) => provider.listTickets(query, c)),
-  };
-  const { listActivities, listTags } = provider;
-  if (listActivities) wrapped.listActivities = (ticket, ctx) => read('listActivities', ticket.id, ctx, (c) => listActivities.call(provider, ticket, c));
-  if (listTags) wrapped.listTags = (ticket, ctx) => read('listTags', ticket.id, ctx, (c) => listTags.call(provider, ticket, c));
-  const target = wrapped as unknown as Record<string, unknown>;
-  const source = provider as unknown as Record<string, unknown>;
-  for (const name of WRITE_OPERATIONS) {
-    const method = source[name];
-    if (typeof method === 'function') {
-      target[name] = (...args: unknown[]) => coalescer.write(() => (method as (...a: unknown[]) => Promise<unknown>).apply(provider, args));
-    }
-  }
-  return wrapped;
+  return intercept(provider, (operation, args, call) => {
+    if ((WRITE_OPERATIONS as readonly string[]).includes(operation)) return coalescer.write(() => call(args));
+    // Reads take (subject, ctx): a native id, a list query, or the ticket a timeline or tags belong to.
+    const [subject, ctx] = args as [unknown, CallContext | undefined];
+    const key = typeof subject === 'string' ? subject : subject && typeof subject === 'object' && 'id' in subject ? String(subject.id) : JSON.stringify(subject);
+    return coalescer.read(`${operation} ${key}`, ctx?.signal, (signal) => call([subject, { ...ctx, signal }]));
+  });
 }

@@ -129,3 +129,39 @@ export const WRITE_OPERATIONS = [
   'removeTicketTag',
 ] as const;
 export type WriteOperation = (typeof WRITE_OPERATIONS)[number];
+
+export const READ_OPERATIONS = ['getTicket', 'listTickets', 'listActivities', 'listTags'] as const;
+export type ReadOperation = (typeof READ_OPERATIONS)[number];
+
+/** Wraps one call of a provider; `call` runs the provider's own method with the given arguments. */
+export type Interceptor = (
+  operation: ReadOperation | WriteOperation,
+  args: unknown[],
+  call: (args: unknown[]) => Promise<unknown>,
+) => Promise<unknown>;
+
+/**
+ * The provider with every read and write going through `around` (breaker, coalescing).
+ * Methods the provider lacks stay absent, so the capability matrix (derived from method
+ * presence) is unchanged.
+ */
+export function intercept(provider: TicketProvider, around: Interceptor): TicketProvider {
+  const wrapped: Omit<TicketProvider, 'getTicket' | 'listTickets'> = {
+    key: provider.key,
+    maxPageSize: provider.maxPageSize,
+    pushdown: provider.pushdown,
+    timeline: provider.timeline,
+    readsTags: provider.readsTags,
+    listSources: (filter) => provider.listSources(filter),
+  };
+  const target = wrapped as Record<string, unknown>;
+  const source = provider as unknown as Record<string, unknown>;
+  for (const operation of [...READ_OPERATIONS, ...WRITE_OPERATIONS]) {
+    const method = source[operation];
+    if (typeof method !== 'function') continue;
+    const own = (args: unknown[]) => (method as (...a: unknown[]) => Promise<unknown>).apply(provider, args);
+    target[operation] = (...args: unknown[]) => around(operation, args, own);
+  }
+  // Every provider has both reads (they are required), so the loop above set them.
+  return wrapped as TicketProvider;
+}
