@@ -65,20 +65,3 @@ export function useClientAuth(authenticate: Authenticator | null, graphqlEndpoin
     },
   };
 }
-
-/** Refuses bodies over the limit before they are read (content-length), with a GraphQL-shaped 413. */
-export function useBodyLimit(maxBytes: number): Plugin {
-  return {
-    onRequest({ request, endResponse, fetchAPI }) {
-      const length = Number(request.headers.get('content-length') ?? '0');
-      if (length > maxBytes) {
-        endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({ errors: [{ message: `Request body larger than ${maxBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] }),
-            { status: 413, headers: { 'content-type': 'application/json' } },
-          ),
-        );
-      }
-    },
-  };
-}

@@ -7,7 +7,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import { createAuthenticator, useBodyLimit, useClientAuth } from './auth.js';
+import { createAuthenticator, useClientAuth } from './auth.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { deadlineSignal } from './datasources/http.js';
@@ -96,7 +96,8 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
   return createYoga<Record<string, never>, Context>({
     schema: createSchema(),
     graphqlEndpoint: '/graphql',
-    // useBodyLimit answers a declared Content-Length at once; this bounds chunked bodies too.
+    // A declared Content-Length over the limit is refused before the body is read; a chunked
+    // body is cut off when it passes it. Both answer 413 REQUEST_ENTITY_TOO_LARGE.
     maxRequestBodySize: config.maxBodyBytes,
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -122,7 +123,6 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     },
     plugins: [
       { onResponse: ({ request }) => deadlines.get(request)?.() },
-      useBodyLimit(config.maxBodyBytes),
       useClientAuth(createAuthenticator(config.auth), '/graphql'),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },

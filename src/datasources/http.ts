@@ -4,7 +4,6 @@ import type { z } from 'zod';
 import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
 import { registerDerivedSecret } from '../secret.js';
-import { Coalescer } from './coalesce.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
 import { createNodeHttpFetch } from './transport.js';
 import {
@@ -29,7 +28,7 @@ export interface HttpSettings {
   backoffLimitMs: number;
   /** How calls reach the providers: node:http with keep-alive agents, or the global fetch. @default node-http */
   transport?: 'node-http' | 'fetch' | undefined;
-  /** Identical GETs in flight at once share one upstream call. @default true */
+  /** Identical provider reads in flight at once share one run (registry.ts, coalesce.ts). @default true */
   coalesce?: boolean | undefined;
 }
 
@@ -217,21 +216,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     return { data, raw, status: response.status, requestId: response.headers.get('x-request-id') ?? undefined };
   }
 
-  // Identical GETs in flight share one call (see Coalescer); writes start a new generation.
-  const coalescer = new Coalescer(
-    (reason, key) => fromKyError(reason, { provider, operation: key.slice(0, key.indexOf(' ')), write: false }),
-    (key) => metrics?.upstreamCoalesced.inc({ provider, operation: key.slice(0, key.indexOf(' ')) }),
-  );
-
-  return {
-    provider,
-    async call<S extends z.ZodType>(call: CallOptions<S>): Promise<CallResult<z.output<S>>> {
-      const method = call.method ?? 'get';
-      if (method !== 'get') return coalescer.write(() => perform(call));
-      if (settings.coalesce === false) return perform(call);
-      return coalescer.read(`${call.operation} ${target(call)}`, call.signal, (signal) => perform({ ...call, signal }));
-    },
-  };
+  // Identical reads in flight are coalesced above this client, per provider (coalesce.ts),
+  // where the parsing and mapping are shared too.
+  return { provider, call: perform };
 }
 
 /** The relative URL of a call: its path and query string, undefined values left out. */

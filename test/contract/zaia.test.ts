@@ -325,9 +325,7 @@ describe('zaia failures', () => {
 
   it('honours a rate budget by waiting for Retry-After, then succeeds', async () => {
     sandbox.setFault('zaia', { rateLimitPerSecond: 2 });
-    // Coalescing off: three identical reads at once would otherwise be one call.
-    const lone = new ZaiaProvider(settings, testDeps({ coalesce: false }));
-    const results = await Promise.all([0, 1, 2].map(() => lone.getTicket(someId, ctx)));
+    const results = await Promise.all([0, 1, 2].map(() => zaia.getTicket(someId, ctx)));
     expect(results.map((t) => t.nativeId)).toEqual([someId, someId, someId]);
     expect(sandbox.requests('zaia').getTicket).toBeGreaterThan(3);
   });

@@ -94,6 +94,8 @@ describe('client authentication and query limits (issue 9)', () => {
       body: JSON.stringify({ query: `{ providers { provider } } # ${'x'.repeat(1_100_000)}` }),
     });
     expect(response.status).toBe(413);
+    const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+    expect(body.errors?.[0]?.extensions?.code).toBe('REQUEST_ENTITY_TOO_LARGE');
   });
 
   it('refuses an oversized chunked body (no Content-Length) with 413 and a code', async () => {

@@ -2,15 +2,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createProviderHttp, type ProviderHttp } from '../../src/datasources/http.js';
+import { withCoalescing } from '../../src/datasources/coalesce.js';
+import { createProviderHttp } from '../../src/datasources/http.js';
+import type { CallContext, TicketProvider } from '../../src/datasources/provider.js';
 import { UpstreamError } from '../../src/datasources/upstream-error.js';
 import { createMetrics } from '../../src/metrics.js';
+import type { TicketModel } from '../../src/model/ticket.js';
 import { testHttpSettings } from '../helpers/settings.js';
 
 /*
- * The one ky factory's coalescing of identical GETs, against a real loopback server whose
- * answers are held until the test releases them: what is asserted is how many requests
- * reached the server, never how long anything took.
+ * Coalescing of identical provider reads over real HTTP: a provider built on the one ky
+ * factory, against a loopback server whose answers are held until the test releases them.
+ * What is asserted is how many requests reached the server, never how long anything took.
  */
 
 const Item = z.object({ id: z.string(), version: z.number() });
@@ -52,16 +55,36 @@ async function reached(n: number): Promise<void> {
   expect(served.length).toBe(n);
 }
 
-function client(coalesce?: boolean): { http: ProviderHttp; metrics: ReturnType<typeof createMetrics> } {
+type Item = z.output<typeof Item>;
+
+/** A provider whose reads GET `items/…` (the "native id" is the relative URL) and whose comment POSTs. */
+function client(coalesce = true) {
   const metrics = createMetrics();
   const http = createProviderHttp({
     provider: 'hostup',
     baseUrl,
-    settings: { ...testHttpSettings, coalesce },
+    settings: testHttpSettings,
     authorize: (headers) => headers.set('x-api-key', 'k'),
     metrics,
   });
-  return { http, metrics };
+  const get = async (path: string, ctx: CallContext) => (await http.call({ operation: 'getItem', path, schema: Item, signal: ctx.signal })).data;
+  const provider: TicketProvider = {
+    key: 'hostup',
+    maxPageSize: 50,
+    pushdown: { statuses: false, assignee: false, requester: false, search: false, dates: false },
+    timeline: 'detail',
+    listSources: () => [''],
+    getTicket: async (path, ctx) => (await get(path, ctx)) as unknown as TicketModel,
+    listTickets: () => Promise.reject(new Error('not used')),
+    addComment: async (path, _input, ctx) => {
+      const { data } = await http.call({ method: 'post', operation: 'addItem', path, json: {}, schema: Item, signal: ctx.signal });
+      return { ticket: data as unknown as TicketModel };
+    },
+  };
+  const api = coalesce ? withCoalescing(provider, metrics) : provider;
+  const read = (path: string, signal?: AbortSignal) => api.getTicket(path, { signal }) as unknown as Promise<Item>;
+  const write = (path: string) => api.addComment!(path, { body: 'x', internal: false }, {});
+  return { read, write, metrics };
 }
 
 beforeAll(async () => {
@@ -79,70 +102,66 @@ beforeEach(() => {
   served = [];
 });
 
-describe('createProviderHttp: coalescing identical GETs', () => {
-  it('answers identical GETs in flight together with one upstream call', async () => {
-    const { http, metrics } = client();
-    const calls = [1, 2, 3].map(() => http.call({ operation: 'getItem', path: 'items/1', searchParams: { a: 1 }, schema: Item }));
+describe('coalescing identical provider reads (over HTTP)', () => {
+  it('answers identical reads in flight together with one upstream call', async () => {
+    const { read, metrics } = client();
+    const calls = [1, 2, 3].map(() => read('items/1?a=1'));
     await reached(1);
     release();
     const results = await Promise.all(calls);
     expect(served).toHaveLength(1);
-    expect(new Set(results.map((r) => r.data.id))).toEqual(new Set(['/items/1?a=1']));
+    expect(new Set(results.map((r) => r.id))).toEqual(new Set(['/items/1?a=1']));
     expect((await metrics.registry.getSingleMetric('ticketgraph_upstream_coalesced_total')!.get()).values[0]?.value).toBe(2);
   });
 
   it('keeps different paths, queries and finished calls apart', async () => {
-    const { http } = client();
-    const first = [
-      http.call({ operation: 'getItem', path: 'items/1', schema: Item }),
-      http.call({ operation: 'getItem', path: 'items/2', schema: Item }),
-      http.call({ operation: 'getItem', path: 'items/1', searchParams: { page: 2 }, schema: Item }),
-    ];
+    const { read } = client();
+    const first = [read('items/1'), read('items/2'), read('items/1?page=2')];
     await reached(3);
     release();
     await Promise.all(first);
-    const again = http.call({ operation: 'getItem', path: 'items/1', schema: Item });
+    const again = read('items/1');
     await reached(4);
     release();
     await again;
   });
 
   it('never lets a read that starts while or after a write runs join a read from before it', async () => {
-    const { http } = client();
-    const before = http.call({ operation: 'getItem', path: 'items/1', schema: Item });
+    const { read, write } = client();
+    const before = read('items/1');
     await reached(1);
-    const write = http.call({ method: 'post', operation: 'addItem', path: 'items', json: {}, schema: Item });
+    const writing = write('items');
     await reached(2);
-    const during = http.call({ operation: 'getItem', path: 'items/1', schema: Item });
+    const during = read('items/1');
     await reached(3);
     release('POST');
-    await write;
-    const after = http.call({ operation: 'getItem', path: 'items/1', schema: Item });
+    await writing;
+    const after = read('items/1');
     await reached(4);
     release();
     await Promise.all([before, during]);
-    expect((await after).data.version).toBe(1);
+    expect((await after).version).toBe(1);
     expect(served.map((s) => s.method)).toEqual(['GET', 'POST', 'GET', 'GET']);
   });
 
   it('a caller whose own deadline passes leaves; the others still get the answer', async () => {
-    const { http } = client();
+    const { read } = client();
     const leaving = new AbortController();
-    const first = http.call({ operation: 'getItem', path: 'items/9', schema: Item, signal: leaving.signal });
-    const second = http.call({ operation: 'getItem', path: 'items/9', schema: Item });
+    const first = read('items/9', leaving.signal);
+    const second = read('items/9');
     await reached(1);
     leaving.abort(new DOMException('deadline exceeded', 'TimeoutError'));
     await expect(first).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
     release();
-    expect((await second).data.id).toBe('/items/9');
+    expect((await second).id).toBe('/items/9');
     expect(served[0]!.closed).toBe(false);
   });
 
   it('when every caller has left, the upstream call is cancelled', async () => {
-    const { http } = client();
+    const { read } = client();
     const a = new AbortController();
     const b = new AbortController();
-    const calls = [a, b].map((c) => http.call({ operation: 'getItem', path: 'items/7', schema: Item, signal: c.signal }));
+    const calls = [a, b].map((c) => read('items/7', c.signal));
     await reached(1);
     a.abort(new DOMException('deadline exceeded', 'TimeoutError'));
     b.abort(new DOMException('deadline exceeded', 'TimeoutError'));
@@ -151,9 +170,9 @@ describe('createProviderHttp: coalescing identical GETs', () => {
     expect(served[0]!.closed).toBe(true);
   });
 
-  it('UPSTREAM_COALESCE=off: every GET makes its own call', async () => {
-    const { http } = client(false);
-    const calls = [1, 2].map(() => http.call({ operation: 'getItem', path: 'items/1', schema: Item }));
+  it('UPSTREAM_COALESCE=off: every read makes its own call', async () => {
+    const { read } = client(false);
+    const calls = [1, 2].map(() => read('items/1'));
     await reached(2);
     release();
     await Promise.all(calls);
