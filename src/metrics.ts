@@ -31,7 +31,7 @@ export function createMetrics(registry = new Registry()): Metrics {
     }),
     upstreamCoalesced: new Counter({
       name: 'ticketgraph_upstream_coalesced_total',
-      help: 'Upstream GETs answered by an identical call already in flight, instead of a call of their own',
+      help: 'Provider reads answered by an identical read already in flight, instead of a call of their own',
       labelNames: ['provider', 'operation'],
       registers: [registry],
     }),
