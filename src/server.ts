@@ -21,6 +21,7 @@ import { createServerLogger } from './secret.js';
 import { useCors } from './use-cors.js';
 import { useCsrfGuard } from './use-csrf-guard.js';
 import { useGraphiQL } from './use-graphiql.js';
+import { useHideSuggestions } from './use-hide-suggestions.js';
 import { useInputGuard } from './use-input-guard.js';
 import { useRoutes } from './use-routes.js';
 
@@ -149,6 +150,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
         maxDirectives: { n: 50 },
         blockFieldSuggestion: { enabled: !isDev },
       }),
+      ...(isDev ? [] : [useHideSuggestions()]),
       ...(config.introspection ? [] : [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof NoSchemaIntrospectionCustomRule) => void }) => addValidationRule(NoSchemaIntrospectionCustomRule) }]),
       useProviderOutcomes(),
       // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.
