@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   /** yoga's own, for a body over MAX_BODY_BYTES (HTTP 413). */
   'REQUEST_ENTITY_TOO_LARGE',
+  /** A POST that is not JSON (HTTP 415, useCsrfGuard), or a body that does not parse (yoga's). */
+  'BAD_REQUEST',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
