@@ -401,6 +401,14 @@ describe('issue 13: the HTTP surface of a production gateway with client keys an
       expect(answer.headers['access-control-allow-credentials']).toBeUndefined();
     });
 
+    it('item 12: refuses server timeouts Node would refuse, and settings that only make sense together', () => {
+      expect(parseConfig({}).server).toEqual({ requestTimeoutMs: 30_000, headersTimeoutMs: 10_000 });
+      expect(() => parseConfig({ SERVER_REQUEST_TIMEOUT_MS: '5000', SERVER_HEADERS_TIMEOUT_MS: '6000' })).toThrow(/SERVER_HEADERS_TIMEOUT_MS/);
+      expect(parseConfig({ SERVER_REQUEST_TIMEOUT_MS: '5000' }).server.headersTimeoutMs).toBe(5000);
+      expect(() => parseConfig({ PORT: '4100', METRICS_PORT: '4100' })).toThrow(/METRICS_PORT/);
+      expect(() => parseConfig({ TICKETGRAPH_JWT_MAX_AGE: '60' })).toThrow(/TICKETGRAPH_JWT_MAX_AGE/);
+    });
+
     it('item 5: refuses CORS_ORIGINS entries that are not origins', () => {
       for (const value of ['null', 'https://app.example.com/', 'app.example.com', '*,https://a.example']) {
         expect(() => parseConfig({ CORS_ORIGINS: value })).toThrow(/CORS_ORIGINS/);
