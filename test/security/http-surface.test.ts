@@ -158,7 +158,7 @@ describe('issue 13: the HTTP surface of a production gateway with client keys an
         return { count: labels.length, values: labels.flatMap((l) => Object.values(l).map(String)) };
       };
       const burst = async (from: number) => {
-        for (let i = from; i < from + 40; i++) {
+        for (let i = from; i < from + 15; i++) {
           await send(base, { path: `/graphql?query=${encodeURIComponent(`query Op${i} { __typename }`)}&n=${i}`, headers: auth });
           await gqlPost(base, '/graphql', `query Named${i} { __typename }`, undefined, auth);
           await gqlPost(base, `/p${i}/graphql`, '{ __typename }', undefined, auth);
@@ -172,7 +172,7 @@ describe('issue 13: the HTTP surface of a production gateway with client keys an
       const after = await series();
       expect(after.count).toBe(before.count);
       expect(after.values.some((v) => /Op\d|Named\d|\/graphql|\?|a\d+/.test(v))).toBe(false);
-    });
+    }, 60_000);
   });
 
   describe('item 5: CORS by list, JSON-only POSTs', () => {
