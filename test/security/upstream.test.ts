@@ -277,6 +277,7 @@ describe('issue 13 item 11: redirects are never followed, so credentials never g
   });
 
   it.each(['fetch', 'node-http'])('%s: a 302 to another host ends in UPSTREAM_BAD_RESPONSE and the other host sees nothing', async (transport) => {
+    elsewhere.hits.length = 0;
     const g = await extraGateway({ UPSTREAM_TRANSPORT: transport });
     for (const status of [301, 302, 307, 308]) {
       upstream.handle = (_req, res) => res.writeHead(status, { location: `${elsewhere.url}/steal` }).end();
