@@ -24,10 +24,15 @@ function announcedTooLarge(contentLength: string | null | undefined, limit: numb
 export async function readCappedText(response: Response, limit: number): Promise<string> {
   const body = response.body;
   if (!body) return '';
-  if (announcedTooLarge(response.headers.get('content-length'), limit)) {
+  const announced = response.headers.get('content-length');
+  if (announcedTooLarge(announced, limit)) {
     void body.cancel().catch(() => undefined);
     throw new BodyTooLargeError(limit);
   }
+  // The common case, kept on the runtime's own fast path: HTTP framing holds an unencoded
+  // body to its Content-Length. A compressed one can inflate far past it (fetch decodes
+  // gzip), so it is counted as it is read, like a body of unannounced length.
+  if (announced !== null && !response.headers.has('content-encoding')) return response.text();
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
