@@ -93,9 +93,10 @@ export interface ProviderHttp {
 
 /**
  * Only reads are retried. PUT and DELETE are idempotent in HTTP's sense, but a retry after
- * a timeout or a 503 still sends a write the provider may already have applied (Spacebring
- * answers a repeated status PUT with a second status-change activity): a write is sent
- * once, and a timeout says its outcome is unknown.
+ * a timeout or a 503 sends again a write the provider may already have applied (issue 13's
+ * probe saw Spacebring's status and assignee PUTs and Zaia's untag DELETE sent 2–3 times),
+ * and between two sends someone else may have changed the ticket: a write is sent once,
+ * and a timeout says its outcome is unknown.
  */
 const RETRIED: readonly HttpMethod[] = ['get'];
 const RETRY_STATUS = [429, 502, 503, 504];
@@ -155,10 +156,10 @@ function checkPath(path: string): void {
 
 /**
  * The one ky factory. Timeouts per attempt and a deadline per call; retries only for
- * idempotent methods (ky's default excludes POST and PATCH, and we keep it so: a
- * provider that accepted a write we think failed would get it twice); Retry-After is
- * honoured up to a cap, and a longer one ends the call at once in RATE_LIMITED
- * (ky's own maxRetryAfter would clamp and retry too early instead).
+ * reads (a provider that accepted a write we think failed would get it twice, whatever
+ * the method); Retry-After is honoured up to a cap, and a longer one ends the call at
+ * once in RATE_LIMITED (ky's own maxRetryAfter would clamp and retry too early instead).
+ * Redirects are not followed and bodies are capped: see kyOptions and perform().
  */
 export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   const { provider, settings, metrics } = options;
