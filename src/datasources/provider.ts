@@ -1,8 +1,18 @@
+import type { Metrics } from '../metrics.js';
 import type { ActivityModel } from '../model/activity.js';
 import type { ProviderPage } from '../model/page.js';
 import type { ProviderKey } from '../model/provider.js';
 import type { TagModel } from '../model/tag.js';
 import type { TicketModel, TicketPriority, TicketStatus } from '../model/ticket.js';
+import type { HttpSettings } from './http.js';
+import type { BadPayloadListener } from './parse.js';
+
+/** What every provider client receives besides its own settings. */
+export interface ProviderDeps {
+  http: HttpSettings;
+  metrics?: Metrics | undefined;
+  onBadPayload?: BadPayloadListener | undefined;
+}
 
 export interface CallContext {
   /** Aborts with the client request or the operation's deadline. */

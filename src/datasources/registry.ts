@@ -2,23 +2,13 @@ import type { Config, ProviderSettingsMap } from '../config.js';
 import { CircuitBreaker, withBreaker, type BreakerHealth } from './breaker.js';
 import { withCoalescing } from './coalesce.js';
 import { ProviderNotConfiguredError } from '../errors.js';
-import type { Metrics } from '../metrics.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
 import { HostupProvider } from './hostup/index.js';
-import type { HttpSettings } from './http.js';
 import { MoovProvider } from './moov/index.js';
-import type { BadPayloadListener } from './parse.js';
-import type { TicketProvider } from './provider.js';
+import type { ProviderDeps, TicketProvider } from './provider.js';
 import { SonzaiProvider } from './sonzai/index.js';
 import { SpacebringProvider } from './spacebring/index.js';
 import { ZaiaProvider } from './zaia/index.js';
-
-/** What every provider constructor receives besides its own settings. */
-export interface ProviderDeps {
-  http: HttpSettings;
-  metrics?: Metrics | undefined;
-  onBadPayload?: BadPayloadListener | undefined;
-}
 
 type Constructors = { [K in ProviderKey]: new (settings: ProviderSettingsMap[K], deps: ProviderDeps) => TicketProvider };
 const CONSTRUCTORS: Constructors = {

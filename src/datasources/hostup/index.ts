@@ -9,11 +9,11 @@ import type {
   CreateTicketInput,
   FilterPushdown,
   ListTicketsQuery,
+  ProviderDeps,
   ProviderFilter,
   TicketProvider,
   WriteResult,
 } from '../provider.js';
-import type { ProviderDeps } from '../registry.js';
 import type { ProviderErrorInfo } from '../upstream-error.js';
 import { HOSTUP_V1_PRIORITY_CODES, toV1Ticket, toV2Activity, toV2Ticket, hostupStatuses } from './mapper.js';
 import {

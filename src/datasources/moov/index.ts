@@ -9,11 +9,11 @@ import type {
   CreateTicketInput,
   FilterPushdown,
   ListTicketsQuery,
+  ProviderDeps,
   ProviderFilter,
   TicketProvider,
   WriteResult,
 } from '../provider.js';
-import type { ProviderDeps } from '../registry.js';
 import { moovStatuses, parseMoovNativeId, readMoovError, toActivities, toTicket, type MoovTicketRef } from './mapper.js';
 import {
   MOOV_TICKET_STATUSES,

@@ -9,11 +9,11 @@ import type {
   CreateTicketInput,
   FilterPushdown,
   ListTicketsQuery,
+  ProviderDeps,
   ProviderFilter,
   TicketProvider,
   WriteResult,
 } from '../provider.js';
-import type { ProviderDeps } from '../registry.js';
 import { readSonzaiError, sonzaiStatuses, toCommentActivity, toSonzaiPriority, toTicket, toTicketSummary } from './mapper.js';
 import {
   SONZAI_TICKET_STATUSES,

@@ -9,11 +9,11 @@ import type {
   CreateTicketInput,
   FilterPushdown,
   ListTicketsQuery,
+  ProviderDeps,
   ProviderFilter,
   TicketProvider,
   WriteResult,
 } from '../provider.js';
-import type { ProviderDeps } from '../registry.js';
 import type { ProviderErrorInfo } from '../upstream-error.js';
 import { toActivity, toSpacebringStatus, toTicket } from './mapper.js';
 import {

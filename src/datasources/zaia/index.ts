@@ -10,11 +10,11 @@ import type {
   CreateTicketInput,
   FilterPushdown,
   ListTicketsQuery,
+  ProviderDeps,
   ProviderFilter,
   TicketProvider,
   WriteResult,
 } from '../provider.js';
-import type { ProviderDeps } from '../registry.js';
 import type { ProviderErrorInfo } from '../upstream-error.js';
 import { toTag, toTicket, zaiaStatusesFor } from './mapper.js';
 import {
