@@ -1,7 +1,19 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SandboxFault } from '../config.js';
 import type { ProviderKey } from '../model/provider.js';
+
+/** A fault knob of one simulator (SANDBOX_FAULTS, the admin API, tests). */
+export interface SandboxFault {
+  status?: number | undefined;
+  rate?: number | undefined;
+  latencyMs?: number | undefined;
+  jitterMs?: number | undefined;
+  hang?: boolean | undefined;
+  rateLimitPerSecond?: number | undefined;
+  malformed?: boolean | undefined;
+  drift?: boolean | undefined;
+  retryAfter?: number | undefined;
+}
 
 export interface SimRequest {
   method: string;

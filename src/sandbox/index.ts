@@ -1,6 +1,6 @@
-import type { ProviderSettingsMap, SandboxFault } from '../config.js';
+import type { ProviderSettingsMap } from '../config.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
-import { startSimulator, type SimulatorHandle } from './core.js';
+import { startSimulator, type SandboxFault, type SimulatorHandle } from './core.js';
 import { createHostupSimulator } from './hostup/index.js';
 import { createMoovSimulator } from './moov/index.js';
 import { createPeople } from './people.js';

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { HostupSettings } from '../../src/config.js';
+import type { HostupSettings } from '../../src/providers/hostup/settings.js';
 import { HostupProvider } from '../../src/datasources/hostup/index.js';
 import {
   hostupV1DepartmentsEnvelopeSchema,

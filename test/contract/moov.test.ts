@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MoovSettings } from '../../src/config.js';
+import type { MoovSettings } from '../../src/providers/moov/settings.js';
 import { MoovProvider } from '../../src/datasources/moov/index.js';
 import {
   moovCreateTicketErrorSchema,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SonzaiSettings } from '../../src/config.js';
+import type { SonzaiSettings } from '../../src/providers/sonzai/settings.js';
 import { SonzaiProvider } from '../../src/datasources/sonzai/index.js';
 import {
   sonzaiCommentSchema,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SpacebringSettings } from '../../src/config.js';
+import type { SpacebringSettings } from '../../src/providers/spacebring/settings.js';
 import { SpacebringProvider } from '../../src/datasources/spacebring/index.js';
 import {
   spacebringCommentResultSchema,

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ZaiaSettings } from '../../src/config.js';
+import type { ZaiaSettings } from '../../src/providers/zaia/settings.js';
 import type { TicketgraphError } from '../../src/errors.js';
 import { ZaiaProvider } from '../../src/datasources/zaia/index.js';
 import {

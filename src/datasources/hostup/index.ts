@@ -1,4 +1,4 @@
-import type { HostupSettings } from '../../config.js';
+import type { HostupSettings } from '../../providers/hostup/settings.js';
 import { BadUserInputError } from '../../errors.js';
 import type { ProviderPage } from '../../model/page.js';
 import type { TicketModel, TicketPriority } from '../../model/ticket.js';

@@ -1,4 +1,4 @@
-import type { MoovSettings } from '../../config.js';
+import type { MoovSettings } from '../../providers/moov/settings.js';
 import { BadUserInputError } from '../../errors.js';
 import type { ActivityModel } from '../../model/activity.js';
 import type { ProviderPage } from '../../model/page.js';

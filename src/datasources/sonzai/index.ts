@@ -1,4 +1,4 @@
-import type { SonzaiSettings } from '../../config.js';
+import type { SonzaiSettings } from '../../providers/sonzai/settings.js';
 import { BadUserInputError } from '../../errors.js';
 import type { ProviderPage } from '../../model/page.js';
 import type { TicketModel } from '../../model/ticket.js';

@@ -1,4 +1,4 @@
-import type { SpacebringSettings } from '../../config.js';
+import type { SpacebringSettings } from '../../providers/spacebring/settings.js';
 import { BadUserInputError, UnsupportedByProviderError } from '../../errors.js';
 import type { ProviderPage } from '../../model/page.js';
 import type { TicketModel, TicketStatus } from '../../model/ticket.js';

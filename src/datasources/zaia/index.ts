@@ -1,4 +1,4 @@
-import type { ZaiaSettings } from '../../config.js';
+import type { ZaiaSettings } from '../../providers/zaia/settings.js';
 import { BadUserInputError } from '../../errors.js';
 import { encodeId } from '../../ids.js';
 import type { ActivityModel } from '../../model/activity.js';

@@ -1,4 +1,4 @@
-import { MOOV_API_VERSION } from '../../config.js';
+import { MOOV_API_VERSION } from '../../providers/moov/settings.js';
 import { basicAuth } from '../../datasources/http.js';
 import { Secret } from '../../secret.js';
 import { basicCredentials, bearerToken, type Route, type SimulatorDefinition } from '../core.js';
