@@ -7,7 +7,7 @@ import { moovEnv, readMoovSettings, type MoovSettings } from './providers/moov/s
 import { readSonzaiSettings, sonzaiEnv, type SonzaiSettings } from './providers/sonzai/settings.js';
 import { readSpacebringSettings, spacebringEnv, type SpacebringSettings } from './providers/spacebring/settings.js';
 import { readZaiaSettings, zaiaEnv, type ZaiaSettings } from './providers/zaia/settings.js';
-import type { SandboxFault } from './sandbox/core.js';
+import type { SandboxFault } from './simkit/server.js';
 import { Secret } from './secret.js';
 
 export { ConfigError } from './env.js';

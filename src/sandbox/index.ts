@@ -1,13 +1,13 @@
 import type { ProviderSettingsMap } from '../config.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
-import { startSimulator, type SandboxFault, type SimulatorHandle } from './core.js';
+import { startSimulator, type SandboxFault, type SimulatorHandle } from '../simkit/server.js';
 import { createHostupSimulator } from './hostup/index.js';
 import { createMoovSimulator } from './moov/index.js';
-import { createPeople } from './people.js';
-import { Random } from './random.js';
+import { createPeople } from '../simkit/people.js';
+import { Random } from '../simkit/random.js';
 import { createSonzaiSimulator } from './sonzai/index.js';
 import { createSpacebringSimulator } from './spacebring/index.js';
-import type { SandboxProvider, SimulatorOptions } from './types.js';
+import type { SandboxProvider, SimulatorOptions } from '../simkit/types.js';
 import { createZaiaSimulator } from './zaia/index.js';
 
 export interface SandboxOptions {

@@ -13,7 +13,7 @@ import { BadUserInputError } from '../../src/errors.js';
 import type { ActivityModel } from '../../src/model/activity.js';
 import type { TicketModel } from '../../src/model/ticket.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { createPeople } from '../../src/sandbox/people.js';
+import { createPeople } from '../../src/simkit/people.js';
 import { generateSonzaiData, issueSonzaiToken } from '../../src/sandbox/sonzai/index.js';
 import { Secret } from '../../src/secret.js';
 import { testDeps } from '../helpers/settings.js';

@@ -1,7 +1,7 @@
 import type { HostupV2Status } from '../../datasources/hostup/schemas.js';
-import type { Person } from '../people.js';
-import { DAY, Random, SANDBOX_EPOCH } from '../random.js';
-import type { SimulatorOptions } from '../types.js';
+import type { Person } from '../../simkit/people.js';
+import { DAY, Random, SANDBOX_EPOCH } from '../../simkit/random.js';
+import type { SimulatorOptions } from '../../simkit/types.js';
 
 /*
  * One store behind both API generations: every ticket has a v2 public id (`tkt_…`) and a

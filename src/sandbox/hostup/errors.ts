@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { SimHttpError, type SimResponse } from '../core.js';
-import { Random } from '../random.js';
+import { SimHttpError, type SimResponse } from '../../simkit/server.js';
+import { Random } from '../../simkit/random.js';
 
 /** Request ids: v1 shows UUIDs, v2 `req_…`. Their own stream, so data stays put. */
 const ids = new Random(0x4057).fork('hostup-requests');

@@ -1,6 +1,6 @@
 import { Secret } from '../../secret.js';
-import { bearerToken, type Route, type SimulatorDefinition } from '../core.js';
-import type { SandboxProvider, SimulatorOptions } from '../types.js';
+import { bearerToken, type Route, type SimulatorDefinition } from '../../simkit/server.js';
+import type { SandboxProvider, SimulatorOptions } from '../../simkit/types.js';
 import { generateStore } from './data.js';
 import { v1Error, v1RateLimited, v2Problem, v2RateLimited } from './errors.js';
 import { createRoutes } from './routes.js';

@@ -1,4 +1,4 @@
-import type { Person } from '../people.js';
+import type { Person } from '../../simkit/people.js';
 import { hydrate, type SimAttachment, type SimMessage, type SimTicket } from './data.js';
 
 /** HostBill's `YYYY-MM-DD HH:MM:SS` (UTC here). */

@@ -11,7 +11,7 @@ import {
   hostupV2TicketListSchema,
   hostupV2TicketSchema,
 } from '../../datasources/hostup/schemas.js';
-import { SimHttpError, type Route, type SimRequest, type SimResponse } from '../core.js';
+import { SimHttpError, type Route, type SimRequest, type SimResponse } from '../../simkit/server.js';
 import { compareListOrder, DEPARTMENTS, publicId, type HostupStore, type SimMessage, type SimTicket } from './data.js';
 import { invalidRequest, problemFields, v1Error, v1RequestId, v2Problem, v2RateLimited } from './errors.js';
 import { renderV1Ticket, renderV2Message, renderV2Summary, renderV2Ticket } from './render.js';

@@ -1,7 +1,7 @@
 import type { MoovTicket, MoovTicketStatus } from '../../datasources/moov/schemas.js';
-import type { Person } from '../people.js';
-import { DAY, Random, SANDBOX_EPOCH } from '../random.js';
-import type { SimulatorOptions } from '../types.js';
+import type { Person } from '../../simkit/people.js';
+import { DAY, Random, SANDBOX_EPOCH } from '../../simkit/random.js';
+import type { SimulatorOptions } from '../../simkit/types.js';
 
 const HOUR = 3_600_000;
 

@@ -1,9 +1,9 @@
 import { MOOV_API_VERSION } from '../../providers/moov/settings.js';
 import { basicAuth } from '../../datasources/http.js';
 import { Secret } from '../../secret.js';
-import { basicCredentials, bearerToken, type Route, type SimulatorDefinition } from '../core.js';
-import { Random } from '../random.js';
-import type { SandboxProvider, SimulatorOptions } from '../types.js';
+import { basicCredentials, bearerToken, type Route, type SimulatorDefinition } from '../../simkit/server.js';
+import { Random } from '../../simkit/random.js';
+import type { SandboxProvider, SimulatorOptions } from '../../simkit/types.js';
 import { generateMoovData, moovSandboxCredentials } from './data.js';
 import { bare, moovRoutes, MoovStore } from './routes.js';
 

@@ -11,8 +11,8 @@ import {
   type MoovCreateTicketError,
   type MoovTicketStatus,
 } from '../../datasources/moov/schemas.js';
-import { SimHttpError, type Route, type SimRequest, type SimResponse } from '../core.js';
-import { SANDBOX_EPOCH } from '../random.js';
+import { SimHttpError, type Route, type SimRequest, type SimResponse } from '../../simkit/server.js';
+import { SANDBOX_EPOCH } from '../../simkit/random.js';
 import { compareTickets, materializeMessages, toWire, type SimTicket } from './data.js';
 
 /** Every Moov response carries one [seed]. */

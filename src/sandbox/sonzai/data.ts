@@ -1,8 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SonzaiComment, SonzaiHistory, SonzaiTicket, SonzaiTicketStatus, SonzaiTicketSummary } from '../../datasources/sonzai/schemas.js';
-import type { Person } from '../people.js';
-import { DAY, Random, SANDBOX_EPOCH } from '../random.js';
-import type { SimulatorOptions } from '../types.js';
+import type { Person } from '../../simkit/people.js';
+import { DAY, Random, SANDBOX_EPOCH } from '../../simkit/random.js';
+import type { SimulatorOptions } from '../../simkit/types.js';
 
 const HOUR = 3_600_000;
 

@@ -1,7 +1,7 @@
 import { Secret } from '../../secret.js';
-import { bearerToken, type SimulatorDefinition } from '../core.js';
-import { Random } from '../random.js';
-import type { SandboxProvider, SimulatorOptions } from '../types.js';
+import { bearerToken, type SimulatorDefinition } from '../../simkit/server.js';
+import { Random } from '../../simkit/random.js';
+import type { SandboxProvider, SimulatorOptions } from '../../simkit/types.js';
 import { generateSonzaiData, issueSonzaiToken, verifySonzaiToken } from './data.js';
 import { problem, sonzaiRoutes, SonzaiStore } from './routes.js';
 

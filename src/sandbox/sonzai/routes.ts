@@ -9,8 +9,8 @@ import {
   sonzaiTicketSchema,
   type SonzaiTicketStatus,
 } from '../../datasources/sonzai/schemas.js';
-import { bearerToken, SimHttpError, type Route, type SimRequest, type SimResponse } from '../core.js';
-import { SANDBOX_EPOCH } from '../random.js';
+import { bearerToken, SimHttpError, type Route, type SimRequest, type SimResponse } from '../../simkit/server.js';
+import { SANDBOX_EPOCH } from '../../simkit/random.js';
 import {
   compareTickets,
   timelineOf,

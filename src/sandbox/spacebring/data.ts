@@ -1,7 +1,7 @@
 import { SPACEBRING_STATUSES, SPACEBRING_TYPES } from '../../datasources/spacebring/schemas.js';
-import type { Person } from '../people.js';
-import { DAY, Random, SANDBOX_EPOCH } from '../random.js';
-import type { SimulatorOptions } from '../types.js';
+import type { Person } from '../../simkit/people.js';
+import { DAY, Random, SANDBOX_EPOCH } from '../../simkit/random.js';
+import type { SimulatorOptions } from '../../simkit/types.js';
 
 /*
  * Compact state of the Spacebring simulator. Payloads are rendered per request from

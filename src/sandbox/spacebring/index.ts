@@ -1,6 +1,6 @@
 import { Secret } from '../../secret.js';
-import { basicCredentials, bearerToken, type Route, type SimulatorDefinition } from '../core.js';
-import type { SandboxProvider, SimulatorOptions } from '../types.js';
+import { basicCredentials, bearerToken, type Route, type SimulatorDefinition } from '../../simkit/server.js';
+import type { SandboxProvider, SimulatorOptions } from '../../simkit/types.js';
 import { generate } from './data.js';
 import { createRoutes, sbError } from './routes.js';
 

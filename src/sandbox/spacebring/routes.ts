@@ -7,7 +7,7 @@ import {
   type SpacebringTicket,
   type SpacebringUser,
 } from '../../datasources/spacebring/schemas.js';
-import { SimHttpError, type Route, type SimRequest, type SimResponse } from '../core.js';
+import { SimHttpError, type Route, type SimRequest, type SimResponse } from '../../simkit/server.js';
 import { fastUuid, tick, touch, type SbActivity, type SbLocation, type SbPerson, type SbState, type SbTicket } from './data.js';
 
 const BASE = '/support/tickets/v1';

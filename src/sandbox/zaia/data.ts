@@ -1,6 +1,6 @@
 import type { ZaiaChat, ZaiaTicket, ZaiaTicketDetails, ZaiaTicketingTeam } from '../../datasources/zaia/schemas.js';
-import { DAY, Random, SANDBOX_EPOCH } from '../random.js';
-import type { SimulatorOptions } from '../types.js';
+import { DAY, Random, SANDBOX_EPOCH } from '../../simkit/random.js';
+import type { SimulatorOptions } from '../../simkit/types.js';
 
 /** Wire statuses the sandbox uses (inferred: Zaia does not publish the enum). */
 export const ZAIA_STATUSES = ['pending', 'ongoing', 'completed'] as const;

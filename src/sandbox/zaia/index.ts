@@ -1,6 +1,6 @@
 import { Secret } from '../../secret.js';
-import type { SimulatorDefinition } from '../core.js';
-import type { SandboxProvider, SimulatorOptions } from '../types.js';
+import type { SimulatorDefinition } from '../../simkit/server.js';
+import type { SandboxProvider, SimulatorOptions } from '../../simkit/types.js';
 import { generateZaiaData } from './data.js';
 import { createZaiaRoutes, zaiaError } from './routes.js';
 

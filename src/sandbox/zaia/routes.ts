@@ -8,8 +8,8 @@ import {
   zaiaTicketTagSchema,
   zaiaTicketingTeamListSchema,
 } from '../../datasources/zaia/schemas.js';
-import { SimHttpError, type Route, type SimRequest, type SimResponse } from '../core.js';
-import { SANDBOX_EPOCH } from '../random.js';
+import { SimHttpError, type Route, type SimRequest, type SimResponse } from '../../simkit/server.js';
+import { SANDBOX_EPOCH } from '../../simkit/random.js';
 import {
   ZAIA_STATUSES,
   chatPayload,

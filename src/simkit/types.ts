@@ -1,6 +1,6 @@
 import type { ProviderSettingsMap } from '../config.js';
 import type { ProviderKey } from '../model/provider.js';
-import type { SimulatorDefinition } from './core.js';
+import type { SimulatorDefinition } from './server.js';
 import type { createPeople } from './people.js';
 
 export interface SimulatorOptions {
