@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HttpSettings } from './datasources/http.js';
+import type { HttpSettings } from './upstream/http.js';
 import { emptyToUndefined, fail, int, list, requireAll, str, type ProviderMode as EnvProviderMode } from './env.js';
 import { PROVIDER_KEYS, type ProviderKey } from './model/provider.js';
 import { hostupEnv, readHostupSettings, type HostupSettings } from './providers/hostup/settings.js';

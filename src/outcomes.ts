@@ -1,5 +1,5 @@
 import type { GraphQLError } from 'graphql';
-import { isUpstreamError, type UpstreamError } from './datasources/upstream-error.js';
+import { isUpstreamError, type UpstreamError } from './upstream/errors.js';
 import type { ProviderKey } from './model/provider.js';
 
 export type ProviderOutcome = 'OK' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'AUTH_FAILED' | 'TIMEOUT' | 'BAD_RESPONSE' | 'ERROR';

@@ -1,6 +1,6 @@
 import { BadUserInputError } from '../errors.js';
 import type { MembershipResolvers, PersonResolvers } from '../generated/resolvers-types.js';
-import { loadFeed } from '../loaders/feed.js';
+import { loadFeed } from '../feed/merge.js';
 import { checkFirst, parseFeedFilter, pathOf } from './Query.js';
 
 export function toPerson(email: string): { email: string } {

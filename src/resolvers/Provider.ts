@@ -1,4 +1,4 @@
-import { capabilitiesOf } from '../datasources/capabilities.js';
+import { capabilitiesOf } from '../upstream/capabilities.js';
 import type { ProviderInfoResolvers, ProviderResolvers } from '../generated/resolvers-types.js';
 
 /** GraphQL enum values ↔ the provider keys used everywhere inside. */

@@ -1,7 +1,7 @@
 import { BadUserInputError } from '../errors.js';
 import type { QueryResolvers, TicketFilter } from '../generated/resolvers-types.js';
 import { decodeId } from '../ids.js';
-import { loadFeed, parsePersonMatch, type FeedFilter } from '../loaders/feed.js';
+import { loadFeed, parsePersonMatch, type FeedFilter } from '../feed/merge.js';
 import { toPerson } from './Person.js';
 
 

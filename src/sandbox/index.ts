@@ -1,14 +1,14 @@
 import type { ProviderSettingsMap } from '../config.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
 import { startSimulator, type SandboxFault, type SimulatorHandle } from '../simkit/server.js';
-import { createHostupSimulator } from './hostup/index.js';
-import { createMoovSimulator } from './moov/index.js';
+import { createHostupSimulator } from '../providers/hostup/simulator/index.js';
+import { createMoovSimulator } from '../providers/moov/simulator/index.js';
 import { createPeople } from '../simkit/people.js';
 import { Random } from '../simkit/random.js';
-import { createSonzaiSimulator } from './sonzai/index.js';
-import { createSpacebringSimulator } from './spacebring/index.js';
+import { createSonzaiSimulator } from '../providers/sonzai/simulator/index.js';
+import { createSpacebringSimulator } from '../providers/spacebring/simulator/index.js';
 import type { SandboxProvider, SimulatorOptions } from '../simkit/types.js';
-import { createZaiaSimulator } from './zaia/index.js';
+import { createZaiaSimulator } from '../providers/zaia/simulator/index.js';
 
 export interface SandboxOptions {
   /** @default 42 */

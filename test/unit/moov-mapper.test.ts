@@ -8,13 +8,13 @@ import {
   toContact,
   toMessageAuthor,
   toTicket,
-} from '../../src/datasources/moov/mapper.js';
+} from '../../src/providers/moov/mapper.js';
 import {
   moovMessageListSchema,
   moovTicketListSchema,
   moovTicketSchema,
   moovCreateTicketErrorSchema,
-} from '../../src/datasources/moov/schemas.js';
+} from '../../src/providers/moov/wire.js';
 import { decodeId, encodeId } from '../../src/ids.js';
 import { fixture } from '../helpers/fixtures.js';
 
