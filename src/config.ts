@@ -1,12 +1,8 @@
 import { z } from 'zod';
 import type { HttpSettings } from './upstream/http.js';
-import { emptyToUndefined, fail, int, list, requireAll, str, type ProviderMode as EnvProviderMode } from './env.js';
+import { emptyToUndefined, fail, int, list, parseEnv, requireAll, str, type EnvSource, type ProviderMode as EnvProviderMode } from './env.js';
 import { PROVIDER_KEYS, type ProviderKey } from './model/provider.js';
-import { hostupEnv, readHostupSettings, type HostupSettings } from './providers/hostup/settings.js';
-import { moovEnv, readMoovSettings, type MoovSettings } from './providers/moov/settings.js';
-import { readSonzaiSettings, sonzaiEnv, type SonzaiSettings } from './providers/sonzai/settings.js';
-import { readSpacebringSettings, spacebringEnv, type SpacebringSettings } from './providers/spacebring/settings.js';
-import { readZaiaSettings, zaiaEnv, type ZaiaSettings } from './providers/zaia/settings.js';
+import { providerModule, type ProviderSettingsMap } from './providers/index.js';
 import type { SandboxFault } from './simkit/server.js';
 import { Secret } from './secret.js';
 
@@ -16,17 +12,11 @@ export { ConfigError } from './env.js';
  * The only file that reads process.env. Each provider is either in sandbox mode (none of
  * its credentials set) or live (credentials set; base URL defaults to the provider's
  * public API). Half a credential is an error, not a silent fallback to the sandbox.
- * Each provider's variables, settings type and default URL live in its settings.ts; this
- * file composes those sections with the gateway's own.
+ * Each provider's variables, settings type and default URL live in its settings.ts, read
+ * through the provider table; this file reads the gateway's own and hands each provider the env.
  */
 
-export interface ProviderSettingsMap {
-  spacebring: SpacebringSettings;
-  moov: MoovSettings;
-  hostup: HostupSettings;
-  zaia: ZaiaSettings;
-  sonzai: SonzaiSettings;
-}
+export type { ProviderSettingsMap } from './providers/index.js';
 
 export type ProviderMode<K extends ProviderKey> = EnvProviderMode<ProviderSettingsMap[K]>;
 
@@ -121,27 +111,11 @@ const envSchema = z.object({
     },
     z.partialRecord(z.enum(PROVIDER_KEYS), faultSchema).optional(),
   ),
-  ...spacebringEnv,
-  ...moovEnv,
-  ...hostupEnv,
-  ...zaiaEnv,
-  ...sonzaiEnv,
 });
-export function parseConfig(source: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const variable = issue?.path[0] !== undefined ? String(issue.path[0]) : 'environment';
-    const detail = issue?.path.length && issue.path.length > 1 ? ` (${issue.path.slice(1).join('.')})` : '';
-    fail(variable, `${issue?.message ?? 'invalid value'}${detail}`);
-  }
-  const env = parsed.data;
-  // Provider sections in the fixed order of PROVIDER_KEYS, so the first bad variable is named first.
-  const spacebring = readSpacebringSettings(env);
-  const moov = readMoovSettings(env);
-  const hostup = readHostupSettings(env);
-  const zaia = readZaiaSettings(env);
-  const sonzai = readSonzaiSettings(env);
+export function parseConfig(source: EnvSource): Config {
+  const env = parseEnv(envSchema, source);
+  // Each provider reads its own section, in the fixed order of PROVIDER_KEYS.
+  const providers = Object.fromEntries(PROVIDER_KEYS.map((key) => [key, providerModule(key).readSettings(source)])) as Config['providers'];
   const nodeEnv = env.NODE_ENV ?? 'development';
   const jwtParts = requireAll('client JWT auth', {
     TICKETGRAPH_JWT_ISSUER: env.TICKETGRAPH_JWT_ISSUER,
@@ -155,7 +129,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     host: env.HOST ?? '0.0.0.0',
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     enabled: env.TICKETGRAPH_PROVIDERS ?? [...PROVIDER_KEYS],
-    providers: { spacebring, moov, hostup, zaia, sonzai },
+    providers,
     http: {
       timeoutMs: env.UPSTREAM_TIMEOUT_MS ?? 5000,
       deadlineMs: env.UPSTREAM_DEADLINE_MS ?? 10_000,

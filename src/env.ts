@@ -26,6 +26,21 @@ export const list = () =>
     z.array(z.string()).optional(),
   );
 
+/** The environment as config.ts hands it over (process.env in production, a literal in tests). */
+export type EnvSource = Record<string, string | undefined>;
+
+/** Parses one section of the environment; a bad value stops the start with one line naming the variable. */
+export function parseEnv<T extends z.ZodType>(schema: T, source: EnvSource): z.infer<T> {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path[0] !== undefined ? String(issue.path[0]) : 'environment';
+    const detail = issue?.path.length && issue.path.length > 1 ? ` (${issue.path.slice(1).join('.')})` : '';
+    fail(variable, `${issue?.message ?? 'invalid value'}${detail}`);
+  }
+  return parsed.data;
+}
+
 export function fail(variable: string, reason: string): never {
   throw new ConfigError(`${variable}: ${reason}`);
 }

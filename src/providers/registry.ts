@@ -1,23 +1,10 @@
-import type { Config, ProviderSettingsMap } from '../config.js';
+import type { Config } from '../config.js';
 import { CircuitBreaker, withBreaker, type BreakerHealth } from '../upstream/breaker.js';
 import { withCoalescing } from '../upstream/coalesce.js';
 import { ProviderNotConfiguredError } from '../errors.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
-import { HostupProvider } from './hostup/client.js';
-import { MoovProvider } from './moov/client.js';
 import type { ProviderDeps, TicketProvider } from '../upstream/provider.js';
-import { SonzaiProvider } from './sonzai/client.js';
-import { SpacebringProvider } from './spacebring/client.js';
-import { ZaiaProvider } from './zaia/client.js';
-
-type Constructors = { [K in ProviderKey]: new (settings: ProviderSettingsMap[K], deps: ProviderDeps) => TicketProvider };
-const CONSTRUCTORS: Constructors = {
-  spacebring: SpacebringProvider,
-  moov: MoovProvider,
-  hostup: HostupProvider,
-  zaia: ZaiaProvider,
-  sonzai: SonzaiProvider,
-};
+import { providerModule, type ProviderSettingsMap } from './index.js';
 
 export interface ProviderStatus {
   key: ProviderKey;
@@ -51,10 +38,9 @@ export function createRegistry(config: Config, deps: ProviderDeps & { sandbox?: 
     if (!config.enabled.includes(key)) continue;
     const settings = mode.mode === 'live' ? mode.settings : deps.sandbox?.settings(key);
     if (!settings) continue;
-    const Ctor = CONSTRUCTORS[key] as new (settings: ProviderSettingsMap[ProviderKey], deps: ProviderDeps) => TicketProvider;
     const breaker = new CircuitBreaker(key, config.breaker, deps.metrics);
     breakers.set(key, breaker);
-    const guarded = withBreaker(new Ctor(settings, deps), breaker);
+    const guarded = withBreaker(providerModule(key).createClient(settings, deps), breaker);
     // Coalescing outside the breaker: N callers of one shared read are one call to it.
     map.set(key, deps.http.coalesce === false ? guarded : withCoalescing(guarded, deps.metrics));
   }

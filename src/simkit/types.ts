@@ -1,5 +1,3 @@
-import type { ProviderSettingsMap } from '../config.js';
-import type { ProviderKey } from '../model/provider.js';
 import type { SimulatorDefinition } from './server.js';
 import type { createPeople } from './people.js';
 
@@ -11,10 +9,10 @@ export interface SimulatorOptions {
 }
 
 /** What each provider's simulator module gives the sandbox. */
-export interface SandboxProvider<K extends ProviderKey> {
+export interface SandboxProvider<S> {
   definition: SimulatorDefinition;
   /** Settings that point the real datasource at this simulator (with the sandbox's credentials). */
-  settings(baseUrl: string): ProviderSettingsMap[K];
+  settings(baseUrl: string): S;
   /** Printed by `npm run sandbox` for trying the API with curl (header name → value). */
   credentials: Record<string, string>;
 }

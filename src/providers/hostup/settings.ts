@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emptyToUndefined, refuseBaseUrlWithoutCredentials, str, url, type ProviderMode } from '../../env.js';
+import { emptyToUndefined, refuseBaseUrlWithoutCredentials, str, url, parseEnv, type EnvSource, type ProviderMode } from '../../env.js';
 import { Secret } from '../../secret.js';
 
 export const HOSTUP_DEFAULT_BASE_URL = 'https://cloud.hostup.se';
@@ -11,15 +11,15 @@ export interface HostupSettings {
   generation: 'v1' | 'v2';
 }
 
-/** HostUp's section of the environment (config.ts composes the sections). */
-export const hostupEnv = {
+/** HostUp's section of the environment (read here, not in config.ts). */
+export const hostupEnvSchema = z.object({
   HOSTUP_BASE_URL: url(),
   HOSTUP_API_KEY: str(),
   HOSTUP_API_GENERATION: z.preprocess(emptyToUndefined, z.enum(['v1', 'v2']).optional()),
-};
-export type HostupEnv = z.infer<z.ZodObject<typeof hostupEnv>>;
+});
 
-export function readHostupSettings(env: HostupEnv): ProviderMode<HostupSettings> {
+export function readHostupSettings(source: EnvSource): ProviderMode<HostupSettings> {
+  const env = parseEnv(hostupEnvSchema, source);
   refuseBaseUrlWithoutCredentials('HOSTUP', env.HOSTUP_BASE_URL, env.HOSTUP_API_KEY);
   if (!env.HOSTUP_API_KEY) return { mode: 'sandbox' };
   return {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emptyToUndefined, fail, list, refuseBaseUrlWithoutCredentials, requireAll, str, url, type ProviderMode } from '../../env.js';
+import { emptyToUndefined, fail, list, refuseBaseUrlWithoutCredentials, requireAll, str, url, parseEnv, type EnvSource, type ProviderMode } from '../../env.js';
 import { Secret } from '../../secret.js';
 
 export const MOOV_DEFAULT_BASE_URL = 'https://api.moov.io';
@@ -14,18 +14,18 @@ export interface MoovSettings {
   apiVersion: string;
 }
 
-/** Moov's section of the environment (config.ts composes the sections). */
-export const moovEnv = {
+/** Moov's section of the environment (read here, not in config.ts). */
+export const moovEnvSchema = z.object({
   MOOV_BASE_URL: url(),
   MOOV_PUBLIC_KEY: str(),
   MOOV_SECRET_KEY: str(),
   MOOV_ACCESS_TOKEN: str(),
   MOOV_ACCOUNT_IDS: list(),
   MOOV_API_VERSION: z.preprocess(emptyToUndefined, z.string().regex(/^v\d{4}\.\d{2}\.\d{2}$/, 'expected vYYYY.QQ.BB').optional()),
-};
-export type MoovEnv = z.infer<z.ZodObject<typeof moovEnv>>;
+});
 
-export function readMoovSettings(env: MoovEnv): ProviderMode<MoovSettings> {
+export function readMoovSettings(source: EnvSource): ProviderMode<MoovSettings> {
+  const env = parseEnv(moovEnvSchema, source);
   refuseBaseUrlWithoutCredentials('MOOV', env.MOOV_BASE_URL, env.MOOV_PUBLIC_KEY ?? env.MOOV_ACCESS_TOKEN);
   const basic = requireAll('moov', { MOOV_PUBLIC_KEY: env.MOOV_PUBLIC_KEY, MOOV_SECRET_KEY: env.MOOV_SECRET_KEY });
   const bearer = env.MOOV_ACCESS_TOKEN !== undefined;

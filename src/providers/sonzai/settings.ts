@@ -1,5 +1,5 @@
-import type { z } from 'zod';
-import { refuseBaseUrlWithoutCredentials, str, url, type ProviderMode } from '../../env.js';
+import { z } from 'zod';
+import { refuseBaseUrlWithoutCredentials, str, url, parseEnv, type EnvSource, type ProviderMode } from '../../env.js';
 import { Secret } from '../../secret.js';
 
 export const SONZAI_DEFAULT_BASE_URL = 'https://api.sonz.ai/api/v1';
@@ -10,14 +10,14 @@ export interface SonzaiSettings {
   token: Secret;
 }
 
-/** Sonzai's section of the environment (config.ts composes the sections). */
-export const sonzaiEnv = {
+/** Sonzai's section of the environment (read here, not in config.ts). */
+export const sonzaiEnvSchema = z.object({
   SONZAI_BASE_URL: url(),
   SONZAI_TOKEN: str(),
-};
-export type SonzaiEnv = z.infer<z.ZodObject<typeof sonzaiEnv>>;
+});
 
-export function readSonzaiSettings(env: SonzaiEnv): ProviderMode<SonzaiSettings> {
+export function readSonzaiSettings(source: EnvSource): ProviderMode<SonzaiSettings> {
+  const env = parseEnv(sonzaiEnvSchema, source);
   refuseBaseUrlWithoutCredentials('SONZAI', env.SONZAI_BASE_URL, env.SONZAI_TOKEN);
   if (!env.SONZAI_TOKEN) return { mode: 'sandbox' };
   return { mode: 'live', settings: { baseUrl: env.SONZAI_BASE_URL ?? SONZAI_DEFAULT_BASE_URL, token: new Secret(env.SONZAI_TOKEN) } };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fail, list, refuseBaseUrlWithoutCredentials, requireAll, str, url, type ProviderMode } from '../../env.js';
+import { fail, list, refuseBaseUrlWithoutCredentials, requireAll, str, url, parseEnv, type EnvSource, type ProviderMode } from '../../env.js';
 import { Secret } from '../../secret.js';
 
 export const SPACEBRING_DEFAULT_BASE_URL = 'https://api.spacebring.com';
@@ -14,18 +14,18 @@ export interface SpacebringSettings {
   locationRefs: string[];
 }
 
-/** Spacebring's section of the environment (config.ts composes the sections). */
-export const spacebringEnv = {
+/** Spacebring's section of the environment (read here, not in config.ts). */
+export const spacebringEnvSchema = z.object({
   SPACEBRING_BASE_URL: url(),
   SPACEBRING_CLIENT_ID: str(),
   SPACEBRING_CLIENT_SECRET: str(),
   SPACEBRING_ACCESS_TOKEN: str(),
   SPACEBRING_NETWORK_ID: str(),
   SPACEBRING_LOCATION_REFS: list(),
-};
-export type SpacebringEnv = z.infer<z.ZodObject<typeof spacebringEnv>>;
+});
 
-export function readSpacebringSettings(env: SpacebringEnv): ProviderMode<SpacebringSettings> {
+export function readSpacebringSettings(source: EnvSource): ProviderMode<SpacebringSettings> {
+  const env = parseEnv(spacebringEnvSchema, source);
   refuseBaseUrlWithoutCredentials('SPACEBRING', env.SPACEBRING_BASE_URL, env.SPACEBRING_CLIENT_ID ?? env.SPACEBRING_ACCESS_TOKEN);
   const basic = requireAll('spacebring', { SPACEBRING_CLIENT_ID: env.SPACEBRING_CLIENT_ID, SPACEBRING_CLIENT_SECRET: env.SPACEBRING_CLIENT_SECRET });
   const oauth = requireAll('spacebring', { SPACEBRING_ACCESS_TOKEN: env.SPACEBRING_ACCESS_TOKEN, SPACEBRING_NETWORK_ID: env.SPACEBRING_NETWORK_ID });

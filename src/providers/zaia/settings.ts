@@ -1,5 +1,5 @@
-import type { z } from 'zod';
-import { refuseBaseUrlWithoutCredentials, str, url, type ProviderMode } from '../../env.js';
+import { z } from 'zod';
+import { refuseBaseUrlWithoutCredentials, str, url, parseEnv, type EnvSource, type ProviderMode } from '../../env.js';
 import { Secret } from '../../secret.js';
 
 export const ZAIA_DEFAULT_BASE_URL = 'https://api.endless.zaia.app';
@@ -11,15 +11,15 @@ export interface ZaiaSettings {
   actingUserId: string | null;
 }
 
-/** Zaia's section of the environment (config.ts composes the sections). */
-export const zaiaEnv = {
+/** Zaia's section of the environment (read here, not in config.ts). */
+export const zaiaEnvSchema = z.object({
   ZAIA_BASE_URL: url(),
   ZAIA_API_KEY: str(),
   ZAIA_USER_ID: str(),
-};
-export type ZaiaEnv = z.infer<z.ZodObject<typeof zaiaEnv>>;
+});
 
-export function readZaiaSettings(env: ZaiaEnv): ProviderMode<ZaiaSettings> {
+export function readZaiaSettings(source: EnvSource): ProviderMode<ZaiaSettings> {
+  const env = parseEnv(zaiaEnvSchema, source);
   refuseBaseUrlWithoutCredentials('ZAIA', env.ZAIA_BASE_URL, env.ZAIA_API_KEY);
   if (!env.ZAIA_API_KEY) return { mode: 'sandbox' };
   return {

@@ -4,6 +4,7 @@ import type { SandboxProvider, SimulatorOptions } from '../../../simkit/types.js
 import { generateStore } from './data.js';
 import { v1Error, v1RateLimited, v2Problem, v2RateLimited } from './errors.js';
 import { createRoutes } from './routes.js';
+import type { HostupSettings } from '../settings.js';
 
 /** The sandbox account's API key: scopes read:support, write:support, read:account. */
 export const HOSTUP_SANDBOX_KEY = 'hu_sandbox_7c41e9a2f05b4d38';
@@ -17,7 +18,7 @@ const isV1 = (route: Route) => route.operation.startsWith('v1.');
  * `X-API-Key`, envelope errors, 429 hint in the body) and v2 (`/api/v2/support/…`, Bearer,
  * problem+json, `Retry-After`).
  */
-export function createHostupSimulator(options: SimulatorOptions): SandboxProvider<'hostup'> {
+export function createHostupSimulator(options: SimulatorOptions): SandboxProvider<HostupSettings> {
   const store = generateStore(options);
   const routes = createRoutes(store);
   /*

@@ -6,6 +6,7 @@ import { Random } from '../../../simkit/random.js';
 import type { SandboxProvider, SimulatorOptions } from '../../../simkit/types.js';
 import { generateMoovData, moovSandboxCredentials } from './data.js';
 import { bare, moovRoutes, MoovStore } from './routes.js';
+import type { MoovSettings } from '../settings.js';
 
 export { moovSandboxCredentials } from './data.js';
 
@@ -36,7 +37,7 @@ function drift(body: unknown): unknown {
  * Moov's support tickets on loopback: two accounts, Basic (publicKey:secretKey) or Bearer
  * auth, X-Moov-Version checked, `x-request-id` on every answer, keyset cursors.
  */
-export function createMoovSimulator(options: SimulatorOptions): SandboxProvider<'moov'> {
+export function createMoovSimulator(options: SimulatorOptions): SandboxProvider<MoovSettings> {
   const { accountIds, tickets } = generateMoovData(options);
   const store = new MoovStore(accountIds, tickets);
   const ids = new Random(options.seed).fork('moov-new-ids');

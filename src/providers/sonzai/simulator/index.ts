@@ -4,6 +4,7 @@ import { Random } from '../../../simkit/random.js';
 import type { SandboxProvider, SimulatorOptions } from '../../../simkit/types.js';
 import { generateSonzaiData, issueSonzaiToken, verifySonzaiToken } from './data.js';
 import { problem, sonzaiRoutes, SonzaiStore } from './routes.js';
+import type { SonzaiSettings } from '../settings.js';
 
 export { generateSonzaiData, issueSonzaiToken } from './data.js';
 
@@ -36,7 +37,7 @@ const PROJECT_KEY = /^sk_/;
  * Auth is a dashboard session JWT only: the simulator issues HS256 sandbox tokens; a
  * project API key (`sk_…`) is refused with its own explanation, anything else as invalid.
  */
-export function createSonzaiSimulator(options: SimulatorOptions): SandboxProvider<'sonzai'> {
+export function createSonzaiSimulator(options: SimulatorOptions): SandboxProvider<SonzaiSettings> {
   const data = generateSonzaiData(options);
   const store = new SonzaiStore([data.user, ...data.colleagues, ...data.strangers, ...data.staff], data.tickets);
   const ids = new Random(options.seed).fork('sonzai-new-ids');

@@ -3,6 +3,7 @@ import { basicCredentials, bearerToken, type Route, type SimulatorDefinition } f
 import type { SandboxProvider, SimulatorOptions } from '../../../simkit/types.js';
 import { generate } from './data.js';
 import { createRoutes, sbError } from './routes.js';
+import type { SpacebringSettings } from '../settings.js';
 
 /** Create and comment accept OAuth2 tokens only (the docs' "OAuth2 only" endpoints). */
 const OAUTH_ONLY = new Set(['createTicket', 'addComment']);
@@ -31,7 +32,7 @@ function drift(body: unknown): unknown {
  * Spacebring Support simulator: tickets in three locations, served under
  * `/support/tickets/v1`, with Basic (client id/secret) or Bearer + `spacebring-network-id`.
  */
-export function createSpacebringSimulator(options: SimulatorOptions): SandboxProvider<'spacebring'> {
+export function createSpacebringSimulator(options: SimulatorOptions): SandboxProvider<SpacebringSettings> {
   const state = generate(options);
   const routes = createRoutes(state);
 

@@ -3,6 +3,7 @@ import type { SimulatorDefinition } from '../../../simkit/server.js';
 import type { SandboxProvider, SimulatorOptions } from '../../../simkit/types.js';
 import { generateZaiaData } from './data.js';
 import { createZaiaRoutes, zaiaError } from './routes.js';
+import type { ZaiaSettings } from '../settings.js';
 
 export { zaiaSandboxTags } from './data.js';
 
@@ -36,7 +37,7 @@ function drift(body: unknown): unknown {
   return { unexpected: body };
 }
 
-export function createZaiaSimulator(options: SimulatorOptions): SandboxProvider<'zaia'> {
+export function createZaiaSimulator(options: SimulatorOptions): SandboxProvider<ZaiaSettings> {
   const data = generateZaiaData(options);
   const definition: SimulatorDefinition = {
     provider: 'zaia',
