@@ -16,7 +16,7 @@ import {
   hostupV2TicketListSchema,
   hostupV2TicketSchema,
 } from '../../src/providers/hostup/wire.js';
-import { readHostupError } from '../../src/providers/hostup/client.js';
+import { readHostupError } from '../../src/providers/hostup/errors.js';
 import { UpstreamError } from '../../src/upstream/errors.js';
 import { decodeId } from '../../src/ids.js';
 import type { CommentActivityModel } from '../../src/model/activity.js';

@@ -1,9 +1,9 @@
+import { readMoovError } from '../../src/providers/moov/errors.js';
 import { describe, expect, it } from 'vitest';
 import {
   mapMoovStatus,
   moovStatusesFor,
   parseMoovNativeId,
-  readMoovError,
   toActivities,
   toContact,
   toMessageAuthor,

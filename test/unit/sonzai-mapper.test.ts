@@ -1,9 +1,9 @@
+import { readSonzaiError } from '../../src/providers/sonzai/errors.js';
 import { describe, expect, it } from 'vitest';
 import { decodePosition, nextPosition } from '../../src/providers/sonzai/client.js';
 import {
   mapSonzaiPriority,
   mapSonzaiStatus,
-  readSonzaiError,
   sonzaiStatusesFor,
   toCommentActivity,
   toPerson,

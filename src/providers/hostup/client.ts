@@ -14,16 +14,13 @@ import type {
   TicketProvider,
   WriteResult,
 } from '../../upstream/provider.js';
-import type { ProviderErrorInfo } from '../../upstream/errors.js';
 import { HOSTUP_V1_PRIORITY_CODES, toV1Ticket, toV2Activity, toV2Ticket, hostupStatuses } from './mapper.js';
+import { readHostupError } from './errors.js';
 import {
   hostupV1DepartmentsEnvelopeSchema,
-  hostupV1ErrorSchema,
-  hostupV1RateLimitSchema,
   hostupV1TicketEnvelopeSchema,
   hostupV2DepartmentListSchema,
   hostupV2MessageSchema,
-  hostupV2ProblemSchema,
   hostupV2TicketListSchema,
   hostupV2TicketSchema,
   type HostupV1CreateBody,
@@ -35,23 +32,6 @@ const V2 = 'api/v2/support';
 const MAX_PAGE = 100;
 /** Source prefix of a per-status stream (v2 `status` takes one value per call). */
 const STATUS_SOURCE = 'status:';
-
-/** Error bodies of both generations, read with their own schemas; unknown shapes give nothing. */
-export function readHostupError(body: unknown): ProviderErrorInfo {
-  // v1 bodies carry `error`, which problem documents never do: try them first.
-  const v1 = hostupV1ErrorSchema.safeParse(body);
-  if (v1.success) return { requestId: v1.data.requestId ?? undefined, message: v1.data.message ?? v1.data.error };
-  const limited = hostupV1RateLimitSchema.safeParse(body);
-  if (limited.success) return { requestId: limited.data.requestId ?? undefined, message: limited.data.message ?? limited.data.error };
-  const problem = hostupV2ProblemSchema.safeParse(body);
-  if (problem.success) {
-    const p = problem.data;
-    const info: ProviderErrorInfo = { requestId: p.requestId ?? undefined, message: p.detail ?? p.title ?? p.code };
-    if (p.errors?.length) info.fields = p.errors.map((e) => e.pointer);
-    return info;
-  }
-  return {};
-}
 
 const lower = (p: TicketPriority | null | undefined) =>
   p && p !== 'UNKNOWN' ? (p.toLowerCase() as NonNullable<HostupV2CreateBody['priority']>) : undefined;

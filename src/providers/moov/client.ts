@@ -14,7 +14,8 @@ import type {
   TicketProvider,
   WriteResult,
 } from '../../upstream/provider.js';
-import { moovStatuses, parseMoovNativeId, readMoovError, toActivities, toTicket, type MoovTicketRef } from './mapper.js';
+import { moovStatuses, parseMoovNativeId, toActivities, toTicket, type MoovTicketRef } from './mapper.js';
+import { readMoovError } from './errors.js';
 import {
   MOOV_TICKET_STATUSES,
   moovMessageListSchema,

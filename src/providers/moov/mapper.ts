@@ -3,7 +3,6 @@ import type { MembershipModel } from '../../model/membership.js';
 import type { TicketModel, TicketStatus } from '../../model/ticket.js';
 import { encodeId } from '../../ids.js';
 import { statusTable } from '../../upstream/status-table.js';
-import type { ProviderErrorInfo } from '../../upstream/errors.js';
 import type { MoovContact, MoovMessage, MoovTicket, MoovTicketStatus } from './wire.js';
 
 const PROVIDER = 'moov' as const;
@@ -24,7 +23,6 @@ export function mapMoovStatus(raw: string): TicketStatus {
 
 /** The Moov values a normalised status stands for (the list's `status` filter takes one). */
 export const moovStatusesFor = moovStatuses.rawFor;
-
 
 export interface MoovTicketRef {
   accountId: string;
@@ -141,42 +139,3 @@ export function toActivities(
   }));
 }
 
-/** Moov's request field names → the CreateTicketInput / mutation argument names. */
-const FIELD_NAMES: Readonly<Record<string, string>> = {
-  title: 'title',
-  body: 'description',
-  'contact.email': 'requesterEmail',
-  'contact.name': 'requesterName',
-  status: 'status',
-};
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-/**
- * Reads Moov error bodies: `{error}` (400/409), or a 422 that mirrors the request with a
- * message per field (`{title: "…", contact: {email: "…"}}`). Fields come back in our
- * input's names; fields we never send keep Moov's path.
- */
-export function readMoovError(body: unknown): ProviderErrorInfo {
-  const record = asRecord(body);
-  if (!record) return {};
-  if (typeof record.error === 'string') return { message: record.error };
-  const fields: string[] = [];
-  const messages: string[] = [];
-  const walk = (value: Record<string, unknown>, prefix: string) => {
-    for (const [key, item] of Object.entries(value)) {
-      const path = prefix ? `${prefix}.${key}` : key;
-      const nested = asRecord(item);
-      if (nested) walk(nested, path);
-      else if (typeof item === 'string') {
-        const field = FIELD_NAMES[path] ?? path;
-        fields.push(field);
-        messages.push(`${field}: ${item}`);
-      }
-    }
-  };
-  walk(record, '');
-  return fields.length > 0 ? { fields, message: messages.join('; ') } : {};
-}

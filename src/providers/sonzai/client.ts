@@ -14,7 +14,8 @@ import type {
   TicketProvider,
   WriteResult,
 } from '../../upstream/provider.js';
-import { readSonzaiError, sonzaiStatuses, toCommentActivity, toSonzaiPriority, toTicket, toTicketSummary } from './mapper.js';
+import { sonzaiStatuses, toCommentActivity, toSonzaiPriority, toTicket, toTicketSummary } from './mapper.js';
+import { readSonzaiError } from './errors.js';
 import {
   SONZAI_TICKET_STATUSES,
   sonzaiCommentSchema,

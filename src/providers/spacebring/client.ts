@@ -14,11 +14,10 @@ import type {
   TicketProvider,
   WriteResult,
 } from '../../upstream/provider.js';
-import type { ProviderErrorInfo } from '../../upstream/errors.js';
 import { toActivity, toSpacebringStatus, toTicket } from './mapper.js';
+import { readSpacebringError } from './errors.js';
 import {
   spacebringCommentResultSchema,
-  spacebringErrorSchema,
   spacebringTicketDetailSchema,
   spacebringTicketListSchema,
   spacebringTicketUpdateSchema,
@@ -29,13 +28,6 @@ const MAX_PAGE = 100;
 /** The filters take at most 100 comma-separated ids. */
 const MAX_FILTER_IDS = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function readSpacebringError(body: unknown): ProviderErrorInfo {
-  const parsed = spacebringErrorSchema.safeParse(body);
-  if (!parsed.success) return {};
-  const fields = parsed.data.issues?.flatMap((issue) => (issue.path?.length ? [issue.path.join('.')] : []));
-  return { message: parsed.data.message, fields: fields?.length ? fields : undefined };
-}
 
 /** Element `index` of the list body as received, for `Ticket.raw`. */
 function rawListElement(raw: unknown, index: number): unknown {

@@ -15,10 +15,9 @@ import type {
   TicketProvider,
   WriteResult,
 } from '../../upstream/provider.js';
-import type { ProviderErrorInfo } from '../../upstream/errors.js';
 import { toTag, toTicket, zaiaStatusesFor } from './mapper.js';
+import { readZaiaError } from './errors.js';
 import {
-  zaiaErrorSchema,
   zaiaMessageSchema,
   zaiaTicketDetailsListSchema,
   zaiaTicketDetailsSchema,
@@ -44,14 +43,6 @@ function parseCursor(cursor: string | null, limit: number): { pageNumber: number
     throw new BadUserInputError('Invalid cursor for zaia', { argument: 'after', provider: 'zaia' });
   }
   return { pageNumber, pageSize };
-}
-
-/** The assumed NestJS-style error body; `message` may be a list of validation messages. */
-function readZaiaError(body: unknown): ProviderErrorInfo {
-  const parsed = zaiaErrorSchema.safeParse(body);
-  if (!parsed.success) return {};
-  const { message } = parsed.data;
-  return { message: Array.isArray(message) ? message.join('; ') : message };
 }
 
 function required(value: string | null | undefined, argument: string, why: string): string {
