@@ -25,7 +25,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 
 const MODULES: Record<ProviderKey, Record<string, unknown>> = { spacebring, moov, hostup, zaia, sonzai };
 
-/** Every zod schema a provider's schemas.ts exports. */
+/** Every zod schema a provider's wire.ts exports. */
 const SCHEMAS: [ProviderKey, string, z.ZodType][] = Object.entries(MODULES).flatMap(([provider, module]) =>
   Object.entries(module)
     .filter(([, value]) => value instanceof z.ZodType)
