@@ -1,4 +1,3 @@
-import type { GraphQLError } from 'graphql';
 import { isUpstreamError, type UpstreamError } from './upstream/errors.js';
 import type { ProviderKey } from './model/provider.js';
 
@@ -70,5 +69,3 @@ export class ProviderOutcomes {
     return [...this.#entries.values()];
   }
 }
-
-export type PartialErrorFactory = (error: UpstreamError, path: readonly (string | number)[]) => GraphQLError;
