@@ -1,6 +1,6 @@
 import { collectDefaultMetrics } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createRegistry } from './datasources/registry.js';
+import { createRegistry } from './providers/registry.js';
 import { createHttpServer, createMetricsServer } from './http-server.js';
 import { createMetrics } from './metrics.js';
 import { PROVIDER_KEYS } from './model/provider.js';
