@@ -86,6 +86,8 @@ export interface Config {
   concurrency: number;
   /** Largest `first` of a connection. @default 100 */
   maxPageSize: number;
+  /** Highest query cost accepted (list items a query can return, see use-cost-limit.ts). @default 20000 */
+  maxQueryCost: number;
   /** Client authentication of the gateway; open (with a warning at start) when neither is set. */
   auth: AuthConfig;
   /** Deadline of one GraphQL operation, shared by all its upstream calls. @default 15000 */
@@ -153,6 +155,7 @@ const envSchema = z.object({
   UPSTREAM_COALESCE: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).optional()),
   UPSTREAM_CONCURRENCY: int(1, 100),
   MAX_PAGE_SIZE: int(1, 1000),
+  MAX_QUERY_COST: int(1, 10_000_000),
   TICKETGRAPH_API_KEYS: list(),
   TICKETGRAPH_JWT_ISSUER: str(),
   TICKETGRAPH_JWT_AUDIENCE: str(),
@@ -299,6 +302,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     },
     concurrency: env.UPSTREAM_CONCURRENCY ?? 8,
     maxPageSize: env.MAX_PAGE_SIZE ?? 100,
+    maxQueryCost: env.MAX_QUERY_COST ?? 20_000,
     auth: {
       apiKeys: (env.TICKETGRAPH_API_KEYS ?? []).map((key) => new Secret(key)),
       jwt: jwtParts

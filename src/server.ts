@@ -17,6 +17,7 @@ import { createLoaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
+import { useCostLimit } from './use-cost-limit.js';
 import { createRedactingLogger } from './secret.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
@@ -31,7 +32,7 @@ export function createSchema(): GraphQLSchema {
   return buildSubgraphSchema({ typeDefs: parse(loadTypeDefs()), resolvers: resolvers as GraphQLResolverMap<unknown> });
 }
 
-const DEFAULT_QUERY = /* GraphQL */ `# ticketgraph: one API over five ticket providers.
+export const DEFAULT_QUERY = /* GraphQL */ `# ticketgraph: one API over five ticket providers.
 # No credentials configured: they run on the sandbox.
 
 query LatestTickets {
@@ -126,12 +127,14 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       useClientAuth(createAuthenticator(config.auth), '/graphql'),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },
-        costLimit: { maxCost: 20_000 },
+        // Priced by useCostLimit instead, which sees variables.
+        costLimit: { enabled: false },
         maxAliases: { n: 30 },
         maxTokens: { n: 4000 },
         maxDirectives: { n: 50 },
         blockFieldSuggestion: { enabled: !isDev },
       }),
+      useCostLimit(config.maxQueryCost),
       ...(config.introspection ? [] : [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof NoSchemaIntrospectionCustomRule) => void }) => addValidationRule(NoSchemaIntrospectionCustomRule) }]),
       useProviderOutcomes(),
       // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.

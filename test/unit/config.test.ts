@@ -50,6 +50,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ UPSTREAM_COALESCE: 'maybe' })).toThrow(/^UPSTREAM_COALESCE: /);
   });
 
+  it('limits query cost to 20000 unless MAX_QUERY_COST says otherwise (issue 14)', () => {
+    expect(parseConfig({}).maxQueryCost).toBe(20_000);
+    expect(parseConfig({ MAX_QUERY_COST: '5000' }).maxQueryCost).toBe(5000);
+    expect(() => parseConfig({ MAX_QUERY_COST: '0' })).toThrow(/^MAX_QUERY_COST: /);
+  });
+
   it('reads SANDBOX_FAULTS per provider', () => {
     expect(parseConfig({ SANDBOX_FAULTS: '{"zaia":{"status":503,"rate":0.2}}' }).sandbox.faults).toEqual({ zaia: { status: 503, rate: 0.2 } });
   });
