@@ -64,6 +64,8 @@ export interface SandboxFault {
   malformed?: boolean | undefined;
   drift?: boolean | undefined;
   retryAfter?: number | undefined;
+  /** Only requests of these simulator operations (e.g. `listTicketMessages`) fail; all when unset. */
+  operations?: string[] | undefined;
 }
 
 export interface AuthConfig {
@@ -138,6 +140,7 @@ const faultSchema = z.object({
   malformed: z.boolean().optional(),
   drift: z.boolean().optional(),
   retryAfter: z.number().min(0).optional(),
+  operations: z.array(z.string()).optional(),
 });
 
 const envSchema = z.object({

@@ -500,8 +500,8 @@ export type Team = {
 /** A support ticket in one provider. */
 export type Ticket = Node & {
   __typename?: 'Ticket';
-  /** The ticket's timeline, oldest first. */
-  activities: ActivityConnection;
+  /** The ticket's timeline, oldest first. Null, with an error at this path, when the provider failed to give it: the rest of the ticket, and the other tickets of a feed, stay. */
+  activities?: Maybe<ActivityConnection>;
   assignee?: Maybe<Membership>;
   closedAt?: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
@@ -523,8 +523,8 @@ export type Ticket = Node & {
   raw?: Maybe<Scalars['JSON']['output']>;
   requester?: Maybe<Membership>;
   status: TicketStatus;
-  /** Tags. Zaia's API cannot read a ticket's tags (only filter by them), so Zaia tickets list none. */
-  tags: Array<Tag>;
+  /** Tags. Zaia's API cannot read a ticket's tags (only filter by them), so Zaia tickets list none. Null, with an error at this path, when the provider failed to give them: the rest of the ticket stays. */
+  tags?: Maybe<Array<Tag>>;
   team?: Maybe<Team>;
   /** Title or subject. Spacebring has none: it is the first line of the description and `titleDerived` is true. Zaia: the chat summary. */
   title?: Maybe<Scalars['String']['output']>;
@@ -1060,7 +1060,7 @@ export type TeamResolvers<ContextType = Context, ParentType extends ResolversPar
 
 export type TicketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Ticket'] = ResolversParentTypes['Ticket'], FederationReferenceType extends FederationReferenceTypes['Ticket'] = FederationReferenceTypes['Ticket']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Ticket']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  activities?: Resolver<ResolversTypes['ActivityConnection'], ParentType, ContextType, RequireFields<TicketActivitiesArgs, 'first'>>;
+  activities?: Resolver<Maybe<ResolversTypes['ActivityConnection']>, ParentType, ContextType, RequireFields<TicketActivitiesArgs, 'first'>>;
   assignee?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1075,7 +1075,7 @@ export type TicketResolvers<ContextType = Context, ParentType extends ResolversP
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   requester?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TicketStatus'], ParentType, ContextType>;
-  tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
+  tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   titleDerived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
