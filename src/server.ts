@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { deadlineSignal } from './datasources/http.js';
 import type { Registry } from './datasources/registry.js';
+import { EntityDirectory } from './directory.js';
 import { maskError, toGraphQLError } from './errors.js';
 import { createLoaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
@@ -94,6 +95,7 @@ export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
 export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticketgraph {
   const isDev = config.env !== 'production';
   const deadlines = new WeakMap<Request, () => void>();
+  const directory = new EntityDirectory();
   return createYoga<Record<string, never>, Context>({
     schema: createSchema(),
     graphqlEndpoint: '/graphql',
@@ -117,6 +119,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
         config,
         registry: deps.registry,
         metrics: deps.metrics,
+        directory,
         outcomes,
         signal,
         loaders: createLoaders({ registry: deps.registry, outcomes, signal, concurrency: config.concurrency }),

@@ -29,6 +29,8 @@ export type Scalars = {
 /** One entry of a ticket's timeline. Switch on `kind`, or use fragments on the concrete types for their fields. */
 export type Activity = {
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   kind: ActivityKind;
@@ -85,6 +87,8 @@ export type AssignTicketInput = {
 export type AssignmentChangeActivity = Activity & {
   __typename?: 'AssignmentChangeActivity';
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   /** Null where the ticket was unassigned before. */
   fromAssignee?: Maybe<Membership>;
@@ -118,6 +122,8 @@ export type CommentActivity = Activity & {
   __typename?: 'CommentActivity';
   attachments: Array<Attachment>;
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
   body?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
@@ -162,6 +168,8 @@ export type CreateTicketPayload = {
 export type CreatedActivity = Activity & {
   __typename?: 'CreatedActivity';
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   kind: ActivityKind;
@@ -172,6 +180,8 @@ export type CreatedActivity = Activity & {
 export type FieldChangeActivity = Activity & {
   __typename?: 'FieldChangeActivity';
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   field: Scalars['String']['output'];
   id: Scalars['ID']['output'];
@@ -209,7 +219,10 @@ export type Membership = Node & {
   provider: Provider;
   /** The provider's own id, or `email:<address>` where the provider has none. */
   providerId: Scalars['String']['output'];
-  /** The provider's role words (Spacebring roleType/type, Sonzai author_type). */
+  /**
+   * Always null: a role depends on where the person appears (requester, assignee, comment author), and one id must carry one value everywhere. Read `Activity.authorRole` instead.
+   * @deprecated Context-dependent: use Activity.authorRole.
+   */
   role?: Maybe<Scalars['String']['output']>;
 };
 
@@ -449,6 +462,8 @@ export type SetTicketStatusInput = {
 export type StatusChangeActivity = Activity & {
   __typename?: 'StatusChangeActivity';
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   fromProviderStatus?: Maybe<Scalars['String']['output']>;
   /** Null where the provider does not say what the status was. */
@@ -474,6 +489,8 @@ export type TagChangeActivity = Activity & {
   __typename?: 'TagChangeActivity';
   added: Array<Tag>;
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   kind: ActivityKind;
@@ -745,11 +762,11 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Activity: ResolverTypeWrapper<ActivityModel>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ActivityConnection: ResolverTypeWrapper<ActivityConnectionModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ActivityEdge: ResolverTypeWrapper<Omit<ActivityEdge, 'node'> & { node: ResolversTypes['Activity'] }>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ActivityKind: ActivityKind;
   AddCommentInput: AddCommentInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -800,11 +817,11 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Activity: ActivityModel;
+  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   ActivityConnection: ActivityConnectionModel;
   Int: Scalars['Int']['output'];
   ActivityEdge: Omit<ActivityEdge, 'node'> & { node: ResolversParentTypes['Activity'] };
-  String: Scalars['String']['output'];
   AddCommentInput: AddCommentInput;
   Boolean: Scalars['Boolean']['output'];
   AddCommentPayload: Omit<AddCommentPayload, 'activity' | 'ticket'> & { activity?: Maybe<ResolversParentTypes['Activity']>, ticket: ResolversParentTypes['Ticket'] };
@@ -867,6 +884,7 @@ export type AddCommentPayloadResolvers<ContextType = Context, ParentType extends
 
 export type AssignmentChangeActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AssignmentChangeActivity'] = ResolversParentTypes['AssignmentChangeActivity']> = {
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  authorRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   fromAssignee?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -888,6 +906,7 @@ export type AttachmentResolvers<ContextType = Context, ParentType extends Resolv
 export type CommentActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommentActivity'] = ResolversParentTypes['CommentActivity']> = {
   attachments?: Resolver<Array<ResolversTypes['Attachment']>, ParentType, ContextType>;
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  authorRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -906,6 +925,7 @@ export type CreateTicketPayloadResolvers<ContextType = Context, ParentType exten
 
 export type CreatedActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatedActivity'] = ResolversParentTypes['CreatedActivity']> = {
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  authorRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ActivityKind'], ParentType, ContextType>;
@@ -920,6 +940,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type FieldChangeActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FieldChangeActivity'] = ResolversParentTypes['FieldChangeActivity']> = {
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  authorRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1019,6 +1040,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 
 export type StatusChangeActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatusChangeActivity'] = ResolversParentTypes['StatusChangeActivity']> = {
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  authorRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   fromProviderStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fromStatus?: Resolver<Maybe<ResolversTypes['TicketStatus']>, ParentType, ContextType>;
@@ -1043,6 +1065,7 @@ export type TagResolvers<ContextType = Context, ParentType extends ResolversPare
 export type TagChangeActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TagChangeActivity'] = ResolversParentTypes['TagChangeActivity']> = {
   added?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  authorRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ActivityKind'], ParentType, ContextType>;
