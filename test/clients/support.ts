@@ -1,8 +1,16 @@
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
-/** The gateway on a real socket (port 0), with the sandbox behind it, for real clients. */
+/**
+ * The gateway on a real socket (port 0), with the sandbox behind it, for real clients. The
+ * upstream timeouts are the production defaults, not the short test ones: these tests are
+ * about clients, and a loaded CI machine running a browser beside them must not turn a slow
+ * sandbox answer into an UPSTREAM_TIMEOUT.
+ */
 export async function startClientServer(env: Record<string, string> = {}): Promise<{ server: TestServer; url: string }> {
-  const server = await startTestServer({ sandbox: { tickets: 30 }, env });
+  const server = await startTestServer({
+    sandbox: { tickets: 30 },
+    env: { UPSTREAM_TIMEOUT_MS: '30000', UPSTREAM_DEADLINE_MS: '60000', REQUEST_DEADLINE_MS: '90000', ...env },
+  });
   const base = await server.listen();
   return { server, url: `${base}/graphql` };
 }
