@@ -22,7 +22,9 @@ describe('query cost limit with variables (issue 14)', () => {
   let server: TestServer;
   let url: string;
   beforeAll(async () => {
-    server = await startTestServer();
+    // Production upstream timeouts: these tests are not about timeouts, and a loaded CI machine
+    // must not turn a slow sandbox answer into UPSTREAM_TIMEOUT (failures here are injected, not waited for).
+    server = await startTestServer({ env: { UPSTREAM_TIMEOUT_MS: '30000', UPSTREAM_DEADLINE_MS: '60000', REQUEST_DEADLINE_MS: '90000' } });
     url = await server.listen();
   });
   afterAll(() => server.close());

@@ -57,7 +57,9 @@ function collect(value: Json, where: string, seen: Map<string, Map<string, { val
 describe('entity identity across responses (issue 14)', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ sandbox: { tickets: 25 } });
+    // Production upstream timeouts: these tests are not about timeouts, and a loaded CI machine
+    // must not turn a slow sandbox answer into UPSTREAM_TIMEOUT (failures here are injected, not waited for).
+    server = await startTestServer({ sandbox: { tickets: 25 }, env: { UPSTREAM_TIMEOUT_MS: '30000', UPSTREAM_DEADLINE_MS: '60000', REQUEST_DEADLINE_MS: '90000' } });
   });
   afterAll(() => server?.close());
 

@@ -25,7 +25,9 @@ describe('partial results when a timeline fails (issue 14)', () => {
   let server: TestServer;
   let healthy: Row[];
   beforeAll(async () => {
-    server = await startTestServer({ env: { BREAKER_THRESHOLD: '1000' } });
+    // Production upstream timeouts: these tests are not about timeouts, and a loaded CI machine
+    // must not turn a slow sandbox answer into UPSTREAM_TIMEOUT (failures here are injected, not waited for).
+    server = await startTestServer({ env: { BREAKER_THRESHOLD: '1000', UPSTREAM_TIMEOUT_MS: '30000', UPSTREAM_DEADLINE_MS: '60000', REQUEST_DEADLINE_MS: '90000' } });
     const { data, errors } = await server.gql<{ tickets: { nodes: Row[] } }>(FEED, { n: 50 });
     expect(errors).toBeUndefined();
     healthy = data!.tickets.nodes;
