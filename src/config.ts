@@ -100,6 +100,8 @@ export interface Config {
     /** How long an open circuit refuses calls before one probe. @default 10000 */
     cooldownMs: number;
   };
+  /** Read cache and rate pacing, shared across replicas through Redis when `redisUrl` is set (src/upstream/). */
+  sharedState: SharedStateConfig;
   sandbox: {
     seed: number;
     /** Tickets per provider. @default 300 */
@@ -107,6 +109,33 @@ export interface Config {
     faults: Partial<Record<ProviderKey, SandboxFault>>;
   };
 }
+
+export interface SharedStateConfig {
+  /** Redis for the shared cache tier and shared pacing; null: in process only. @default null */
+  redisUrl: Secret | null;
+  cache: {
+    /** How long a provider read is served from cache, per provider; 0 turns caching off. @default 5000 */
+    ttlMs: Record<ProviderKey, number>;
+    /** After the TTL, how long the old value is still served while one refresh runs. @default 10000 */
+    staleMs: number;
+    /** Entries of the in-process tier (LRU). @default 5000 */
+    maxEntries: number;
+  };
+  /**
+   * Calls per second each provider (each Moov account) accepts; 0 = not paced. Defaults:
+   * the documented limits in live mode, none on the sandbox (which limits nothing unless told).
+   */
+  maxRps: Record<ProviderKey, number>;
+}
+
+/** Documented rate limits (shared/providers.md); HostUp, Zaia and Sonzai publish none: named guesses. */
+export const DOCUMENTED_RPS: Record<ProviderKey, number> = {
+  spacebring: 10,
+  moov: 40,
+  hostup: 10,
+  zaia: 10,
+  sonzai: 10,
+};
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -125,6 +154,12 @@ const list = () =>
     (value) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((s) => s.trim()).filter(Boolean) : undefined),
     z.array(z.string()).optional(),
   );
+
+type ProviderVariable<S extends string> = `${Uppercase<ProviderKey>}_${S}`;
+/** `SPACEBRING_<suffix>` … `SONZAI_<suffix>`, one schema each. */
+function perProvider<S extends string, T extends z.ZodType>(suffix: S, schema: () => T): Record<ProviderVariable<S>, T> {
+  return Object.fromEntries(PROVIDER_KEYS.map((key) => [`${key.toUpperCase()}_${suffix}`, schema()])) as Record<ProviderVariable<S>, T>;
+}
 
 const faultSchema = z.object({
   status: z.number().int().min(100).max(599).optional(),
@@ -162,6 +197,12 @@ const envSchema = z.object({
   MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024),
   BREAKER_THRESHOLD: int(1, 1000),
   BREAKER_COOLDOWN_MS: int(1, 3_600_000),
+  REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+  CACHE_TTL_MS: int(0, 86_400_000),
+  CACHE_STALE_MS: int(0, 86_400_000),
+  CACHE_MAX_ENTRIES: int(1, 10_000_000),
+  ...perProvider('CACHE_TTL_MS', () => int(0, 86_400_000)),
+  ...perProvider('MAX_RPS', () => z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(100_000).optional())),
   SANDBOX_SEED: int(0, 2 ** 31 - 1),
   SANDBOX_TICKETS: int(0, 100_000),
   SANDBOX_FAULTS: z.preprocess(
@@ -247,6 +288,25 @@ function moov(env: Env): ProviderMode<'moov'> {
 
 export const MOOV_API_VERSION = 'v2025.07.00';
 
+function sharedState(env: Env, providers: Config['providers']): SharedStateConfig {
+  const byProvider = (pick: (key: ProviderKey) => number): Record<ProviderKey, number> =>
+    Object.fromEntries(PROVIDER_KEYS.map((key) => [key, pick(key)])) as Record<ProviderKey, number>;
+  const upper = (key: ProviderKey) => key.toUpperCase() as Uppercase<ProviderKey>;
+  // 5 s: a dashboard polling every few seconds reads each page about once per TTL, and a
+  // change made outside ticketgraph (in the provider's own UI) shows within 5 s (15 s while
+  // stale values are served); writes made through ticketgraph invalidate at once.
+  const ttl = env.CACHE_TTL_MS ?? 5000;
+  return {
+    redisUrl: env.REDIS_URL ? new Secret(env.REDIS_URL) : null,
+    cache: {
+      ttlMs: byProvider((key) => env[`${upper(key)}_CACHE_TTL_MS`] ?? ttl),
+      staleMs: env.CACHE_STALE_MS ?? 10_000,
+      maxEntries: env.CACHE_MAX_ENTRIES ?? 5000,
+    },
+    maxRps: byProvider((key) => env[`${upper(key)}_MAX_RPS`] ?? (providers[key].mode === 'live' ? DOCUMENTED_RPS[key] : 0)),
+  };
+}
+
 export function parseConfig(source: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
@@ -274,6 +334,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
   const sonzai: ProviderMode<'sonzai'> = env.SONZAI_TOKEN
     ? { mode: 'live', settings: { baseUrl: env.SONZAI_BASE_URL ?? DEFAULT_BASE_URLS.sonzai, token: new Secret(env.SONZAI_TOKEN) } }
     : { mode: 'sandbox' };
+  const providers: Config['providers'] = { spacebring: spacebring(env), moov: moov(env), hostup, zaia, sonzai };
   const nodeEnv = env.NODE_ENV ?? 'development';
   const jwtParts = requireAll('client JWT auth', {
     TICKETGRAPH_JWT_ISSUER: env.TICKETGRAPH_JWT_ISSUER,
@@ -287,7 +348,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     host: env.HOST ?? '0.0.0.0',
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     enabled: env.TICKETGRAPH_PROVIDERS ?? [...PROVIDER_KEYS],
-    providers: { spacebring: spacebring(env), moov: moov(env), hostup, zaia, sonzai },
+    providers,
     http: {
       timeoutMs: env.UPSTREAM_TIMEOUT_MS ?? 5000,
       deadlineMs: env.UPSTREAM_DEADLINE_MS ?? 10_000,
@@ -309,6 +370,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     introspection: env.INTROSPECTION ? env.INTROSPECTION === 'true' : nodeEnv !== 'production',
     maxBodyBytes: env.MAX_BODY_BYTES ?? 1024 * 1024,
     breaker: { threshold: env.BREAKER_THRESHOLD ?? 5, cooldownMs: env.BREAKER_COOLDOWN_MS ?? 10_000 },
+    sharedState: sharedState(env, providers),
     sandbox: { seed: env.SANDBOX_SEED ?? 42, tickets: env.SANDBOX_TICKETS ?? 300, faults: env.SANDBOX_FAULTS ?? {} },
   };
 }

@@ -18,6 +18,7 @@ import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
 import { createRedactingLogger } from './secret.js';
+import { useReady } from './use-ready.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
 
@@ -82,6 +83,12 @@ function useProviderOutcomes(): Plugin<Context> {
   };
 }
 
+/** `Cache-Control: no-cache` (or `no-store`, `max-age=0`, `Pragma: no-cache`): the client wants the providers' current state. */
+function readsThrough(request: Request): boolean {
+  const control = request.headers.get('cache-control') ?? request.headers.get('pragma') ?? '';
+  return /\b(no-cache|no-store|max-age=0)\b/i.test(control);
+}
+
 export interface TicketgraphDeps {
   registry: Registry;
   metrics: Metrics;
@@ -118,11 +125,18 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
         metrics: deps.metrics,
         outcomes,
         signal,
-        loaders: createLoaders({ registry: deps.registry, outcomes, signal, concurrency: config.concurrency }),
+        loaders: createLoaders({
+          registry: deps.registry,
+          outcomes,
+          signal,
+          concurrency: config.concurrency,
+          cache: { readThrough: readsThrough(request), report: (provider, hit, ageMs) => outcomes.cacheRead(provider, hit, ageMs) },
+        }),
       };
     },
     plugins: [
       { onResponse: ({ request }) => deadlines.get(request)?.() },
+      useReady(deps.registry),
       useClientAuth(createAuthenticator(config.auth), '/graphql'),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },

@@ -6,6 +6,7 @@ import type { ProviderKey } from '../model/provider.js';
 import { registerDerivedSecret } from '../secret.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
 import { createNodeHttpFetch } from './transport.js';
+import type { Pacer } from '../upstream/pacing.js';
 import {
   fromKyError,
   parseRetryAfter,
@@ -30,6 +31,8 @@ export interface HttpSettings {
   transport?: 'node-http' | 'fetch' | undefined;
   /** Identical provider reads in flight at once share one run (registry.ts, coalesce.ts). @default true */
   coalesce?: boolean | undefined;
+  /** Rate pacing per provider (src/upstream/pacing.ts); not from the environment, built by the registry. */
+  pacer?: Pacer | undefined;
 }
 
 let sharedNodeHttpFetch: typeof globalThis.fetch | undefined;
@@ -111,6 +114,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     try {
       const response = await baseFetch(input, init);
       metrics?.upstreamRequests.inc({ provider, operation, status: String(response.status) });
+      if (settings.pacer && input instanceof Request) settings.pacer.observe(provider, new URL(input.url).pathname, response);
       return response;
     } catch (error) {
       const status = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError') ? 'timeout' : 'error';
@@ -181,6 +185,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     let response: Response;
     let text: string;
     try {
+      // Wait for the call's slot in the provider's rate budget, leaving one attempt's timeout
+      // of the deadline for the call itself; a slot further away is RATE_LIMITED at once.
+      await settings.pacer?.take(provider, call.path, call.operation, Math.max(0, settings.deadlineMs - settings.timeoutMs), signal);
       // The query string goes in the path: ky would build the Request twice to add it.
       response = await client(target(call), {
         method,

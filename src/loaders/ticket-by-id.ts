@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { mapBounded } from '../datasources/limit.js';
+import type { CacheHints } from '../datasources/provider.js';
 import type { Registry } from '../datasources/registry.js';
 import { isUpstreamError } from '../datasources/upstream-error.js';
 import { decodeId } from '../ids.js';
@@ -11,6 +12,8 @@ export interface LoaderDeps {
   registry: Registry;
   outcomes: ProviderOutcomes;
   signal: AbortSignal;
+  /** The request's cache hints, passed with every provider read. */
+  cache?: CacheHints | undefined;
   /** Upstream calls in flight per provider. */
   concurrency: number;
 }
@@ -63,7 +66,7 @@ export function createTicketDetailLoader(deps: LoaderDeps): DataLoader<string, T
             return;
           }
           const tickets = await mapBounded(group, deps.concurrency, ({ nativeId }) =>
-            provider.getTicket(nativeId, { signal: deps.signal }),
+            provider.getTicket(nativeId, { signal: deps.signal, cache: deps.cache }),
           );
           tickets.forEach((ticket, i) => {
             const { index } = group[i] as { index: number };
