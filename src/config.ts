@@ -118,6 +118,8 @@ export interface SharedStateConfig {
     ttlMs: Record<ProviderKey, number>;
     /** After the TTL, how long the old value is still served while one refresh runs. @default 10000 */
     staleMs: number;
+    /** Beyond that, how long the old value still answers when the provider fails (rate limited, down). @default 60000 */
+    staleIfErrorMs: number;
     /** Entries of the in-process tier (LRU). @default 5000 */
     maxEntries: number;
   };
@@ -200,6 +202,7 @@ const envSchema = z.object({
   REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
   CACHE_TTL_MS: int(0, 86_400_000),
   CACHE_STALE_MS: int(0, 86_400_000),
+  CACHE_STALE_IF_ERROR_MS: int(0, 86_400_000),
   CACHE_MAX_ENTRIES: int(1, 10_000_000),
   ...perProvider('CACHE_TTL_MS', () => int(0, 86_400_000)),
   ...perProvider('MAX_RPS', () => z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(100_000).optional())),
@@ -301,6 +304,7 @@ function sharedState(env: Env, providers: Config['providers']): SharedStateConfi
     cache: {
       ttlMs: byProvider((key) => env[`${upper(key)}_CACHE_TTL_MS`] ?? ttl),
       staleMs: env.CACHE_STALE_MS ?? 10_000,
+      staleIfErrorMs: env.CACHE_STALE_IF_ERROR_MS ?? 60_000,
       maxEntries: env.CACHE_MAX_ENTRIES ?? 5000,
     },
     maxRps: byProvider((key) => env[`${upper(key)}_MAX_RPS`] ?? (providers[key].mode === 'live' ? DOCUMENTED_RPS[key] : 0)),

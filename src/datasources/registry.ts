@@ -88,7 +88,7 @@ export function createRegistry(
     map.set(
       key,
       ttlMs > 0
-        ? withCache(guarded, { cache, ttlMs, staleMs: sharedState.cache.staleMs, coalesce, metrics: deps.metrics })
+        ? withCache(guarded, { cache, ttlMs, staleMs: sharedState.cache.staleMs, staleIfErrorMs: sharedState.cache.staleIfErrorMs, coalesce, metrics: deps.metrics })
         : coalesce ? withCoalescing(guarded, deps.metrics) : guarded,
     );
   }

@@ -5,7 +5,7 @@ import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
 import { Coalescer } from '../datasources/coalesce.js';
 import { intercept, WRITE_OPERATIONS, type CallContext, type ListTicketsQuery, type TicketProvider } from '../datasources/provider.js';
-import { fromKyError } from '../datasources/upstream-error.js';
+import { fromKyError, isUpstreamError } from '../datasources/upstream-error.js';
 import type { SharedRedis } from './redis.js';
 
 interface Entry {
@@ -145,6 +145,8 @@ export interface CacheSettings {
   ttlMs: number;
   /** Then served this much longer while one refresh runs. */
   staleMs: number;
+  /** And this much longer still, but only when the provider fails (rate limited, down, timing out). */
+  staleIfErrorMs: number;
 }
 
 /** Reads of one ticket depend on its version; list pages on the provider's list version. */
@@ -174,7 +176,7 @@ export function withCache(
   provider: TicketProvider,
   options: CacheSettings & { cache: ReadCache; coalesce: boolean; metrics?: Metrics | undefined },
 ): TicketProvider {
-  const { cache, metrics, ttlMs, staleMs } = options;
+  const { cache, metrics, ttlMs, staleMs, staleIfErrorMs } = options;
   const key = provider.key;
   const operationOf = (full: string) => full.slice(key.length + 1, full.indexOf(':', key.length + 1));
   const coalescer = new Coalescer(
@@ -186,7 +188,7 @@ export function withCache(
   const fetch = (full: string, ctx: CallContext | undefined, run: (ctx: CallContext) => Promise<unknown>): Promise<unknown> => {
     const fetchedAt = Date.now();
     const store = (value: unknown) => {
-      cache.set(full, { value, fetchedAt, lifeMs: ttlMs + staleMs });
+      cache.set(full, { value, fetchedAt, lifeMs: ttlMs + staleMs + staleIfErrorMs });
       return value;
     };
     if (!options.coalesce) return run({ ...ctx }).then(store);
@@ -230,7 +232,20 @@ export function withCache(
       }
     }
     metrics?.cacheReads.inc({ provider: key, operation, result: 'miss' });
-    ctx?.cache?.report(key, false, 0);
-    return fetch(full, ctx, run);
+    if (!entry) {
+      ctx?.cache?.report(key, false, 0);
+      return fetch(full, ctx, run);
+    }
+    // stale-if-error: an answer of the same versions (no write since) beats RATE_LIMITED or an outage.
+    try {
+      const value = await fetch(full, ctx, run);
+      ctx?.cache?.report(key, false, 0);
+      return value;
+    } catch (error) {
+      if (!isUpstreamError(error) || !error.transient) throw error;
+      metrics?.cacheReads.inc({ provider: key, operation, result: 'stale-if-error' });
+      ctx?.cache?.report(key, true, Date.now() - entry.fetchedAt);
+      return entry.value;
+    }
   });
 }

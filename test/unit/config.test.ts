@@ -53,7 +53,7 @@ describe('parseConfig', () => {
   it('issue 19: caches 5 s by default, per-provider TTLs override, 0 turns a provider off; Redis only when REDIS_URL is set', () => {
     const shared = parseConfig({}).sharedState;
     expect(shared.redisUrl).toBeNull();
-    expect(shared.cache).toEqual({ ttlMs: { spacebring: 5000, moov: 5000, hostup: 5000, zaia: 5000, sonzai: 5000 }, staleMs: 10_000, maxEntries: 5000 });
+    expect(shared.cache).toEqual({ ttlMs: { spacebring: 5000, moov: 5000, hostup: 5000, zaia: 5000, sonzai: 5000 }, staleMs: 10_000, staleIfErrorMs: 60_000, maxEntries: 5000 });
     const tuned = parseConfig({ CACHE_TTL_MS: '2000', MOOV_CACHE_TTL_MS: '0', CACHE_STALE_MS: '0', REDIS_URL: 'redis://:pw@cache:6379/0' }).sharedState;
     expect(tuned.cache.ttlMs).toEqual({ spacebring: 2000, moov: 0, hostup: 2000, zaia: 2000, sonzai: 2000 });
     expect(tuned.redisUrl?.reveal()).toBe('redis://:pw@cache:6379/0');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CacheHints, TicketProvider } from '../../src/datasources/provider.js';
 import type { TicketModel } from '../../src/model/ticket.js';
+import { UpstreamError } from '../../src/datasources/upstream-error.js';
 import { ReadCache, withCache } from '../../src/upstream/cache.js';
 import { NO_REDIS } from '../../src/upstream/redis.js';
 import { fakeTicket } from '../helpers/fake-provider.js';
@@ -54,8 +55,14 @@ function countingProvider() {
   };
 }
 
-function cached(provider: TicketProvider, ttlMs = 60_000, staleMs = 0) {
-  return withCache(provider, { cache: new ReadCache({ maxEntries: 100, redis: NO_REDIS }), ttlMs, staleMs, coalesce: true });
+function cached(provider: TicketProvider, ttlMs = 60_000, staleMs = 0, staleIfErrorMs = 0) {
+  return withCache(provider, { cache: new ReadCache({ maxEntries: 100, redis: NO_REDIS }), ttlMs, staleMs, staleIfErrorMs, coalesce: true });
+}
+
+/** Lets the clock pass `ms` (a condition on the clock, not a sleep that must be long enough). */
+async function clockPasses(ms: number) {
+  const start = Date.now();
+  while (Date.now() <= start + ms) await new Promise((resolve) => setImmediate(resolve));
 }
 
 const query = { source: '', cursor: null, limit: 10, filter: {} };
@@ -130,9 +137,7 @@ describe('withCache (the read cache, in process)', () => {
     const { provider, calls } = countingProvider();
     const p = cached(provider, 1, 60_000);
     const first = await p.getTicket('t1', {});
-    // Waits for the clock to pass the 1 ms TTL (a condition, not a duration).
-    const start = Date.now();
-    while (Date.now() <= start + 2) await new Promise((resolve) => setImmediate(resolve));
+    await clockPasses(2);
     await provider.addComment!('elsewhere', { body: 'x', internal: false }, {}); // the provider changed behind the cache's back
     const { cache, reports } = hints();
     const stale = await p.getTicket('t1', { cache });
@@ -142,6 +147,27 @@ describe('withCache (the read cache, in process)', () => {
     let refreshed: TicketModel = stale;
     while (refreshed === stale) refreshed = await p.getTicket('t1', {});
     expect(refreshed.title).toBe('v1');
+  });
+
+  it('answers with the expired value when the provider is rate limiting or down (stale-if-error), not when it says not found', async () => {
+    const { provider } = countingProvider();
+    let failure: Error | null = null;
+    const failing: TicketProvider = {
+      ...provider,
+      getTicket: async (id, ctx) => {
+        if (failure) throw failure;
+        return provider.getTicket(id, ctx);
+      },
+    };
+    const p = cached(failing, 1, 0, 60_000);
+    const first = await p.getTicket('t1', {});
+    await clockPasses(2);
+    failure = new UpstreamError('RATE_LIMITED', 'hostup is rate limiting ticketgraph', { provider: 'hostup', operation: 'getTicket', retryAfter: 3 });
+    const { cache, reports } = hints();
+    expect(await p.getTicket('t1', { cache })).toBe(first);
+    expect(reports[0]!.hit).toBe(true);
+    failure = new UpstreamError('NOT_FOUND', 'hostup: not found', { provider: 'hostup', operation: 'getTicket', status: 404 });
+    await expect(p.getTicket('t1', {})).rejects.toThrow('not found');
   });
 
   it('does not cache failures', async () => {
