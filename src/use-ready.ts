@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { Registry } from './datasources/registry.js';
+import type { Registry } from './providers/registry.js';
 
 /**
  * `GET /ready`: 200 while the gateway can serve, with the state of the shared-state Redis

@@ -3,9 +3,9 @@ import { deserialize, serialize } from 'node:v8';
 import { LRUCache } from 'lru-cache';
 import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
-import { Coalescer } from '../datasources/coalesce.js';
-import { intercept, WRITE_OPERATIONS, type CallContext, type ListTicketsQuery, type TicketProvider } from '../datasources/provider.js';
-import { fromKyError, isUpstreamError } from '../datasources/upstream-error.js';
+import { Coalescer } from './coalesce.js';
+import { intercept, WRITE_OPERATIONS, type CallContext, type ListTicketsQuery, type TicketProvider } from './provider.js';
+import { fromKyError, isUpstreamError } from './errors.js';
 import type { SharedRedis } from './redis.js';
 
 interface Entry {

@@ -1,6 +1,6 @@
 import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
-import { UpstreamError } from '../datasources/upstream-error.js';
+import { UpstreamError } from './errors.js';
 import type { SharedRedis } from './redis.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
-import { createRegistry, type Registry } from '../../src/datasources/registry.js';
+import { createRegistry, type Registry } from '../../src/providers/registry.js';
 import { createMetrics, type Metrics } from '../../src/metrics.js';
 import { PROVIDER_KEYS } from '../../src/model/provider.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isUpstreamError } from '../../src/datasources/upstream-error.js';
+import { isUpstreamError } from '../../src/upstream/errors.js';
 import type { ProviderKey } from '../../src/model/provider.js';
 import { bucketOf, createPacer, holdOffMs } from '../../src/upstream/pacing.js';
 import { NO_REDIS } from '../../src/upstream/redis.js';

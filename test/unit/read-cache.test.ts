@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CacheHints, TicketProvider } from '../../src/datasources/provider.js';
+import type { CacheHints, TicketProvider } from '../../src/upstream/provider.js';
 import type { TicketModel } from '../../src/model/ticket.js';
-import { UpstreamError } from '../../src/datasources/upstream-error.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
 import { ReadCache, withCache } from '../../src/upstream/cache.js';
 import { NO_REDIS } from '../../src/upstream/redis.js';
 import { fakeTicket } from '../helpers/fake-provider.js';
