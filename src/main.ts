@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     for (const key of sandboxed) console.log(`ticketgraph: ${key} runs on the sandbox at ${sandbox.url(key)} (no credentials configured)`);
   }
   for (const key of PROVIDER_KEYS) if (config.providers[key].mode === 'live' && config.enabled.includes(key)) console.log(`ticketgraph: ${key} is live`);
+  if (config.sharedState.redisUrl) console.log('ticketgraph: cache and pacing shared through Redis (REDIS_URL)');
 
   if (config.auth.apiKeys.length === 0 && !config.auth.jwt) {
     console.warn('ticketgraph: warning: no client authentication configured (TICKETGRAPH_API_KEYS or TICKETGRAPH_JWT_*): the API is open');
@@ -57,8 +58,7 @@ async function main(): Promise<void> {
     // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
     metricsServer?.close();
     server.close(() => {
-      void sandbox?.close().finally(() => process.exit(0));
-      if (!sandbox) process.exit(0);
+      void Promise.all([registry.close(), sandbox?.close()]).finally(() => process.exit(0));
     });
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();

@@ -19,6 +19,7 @@ import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
 import { createServerLogger } from './secret.js';
+import { useReady } from './use-ready.js';
 import { useCors } from './use-cors.js';
 import { useCsrfGuard } from './use-csrf-guard.js';
 import { useGraphiQL } from './use-graphiql.js';
@@ -90,6 +91,12 @@ function useProviderOutcomes(): Plugin<Context> {
   };
 }
 
+/** `Cache-Control: no-cache` (or `no-store`, `max-age=0`, `Pragma: no-cache`): the client wants the providers' current state. */
+function readsThrough(request: Request): boolean {
+  const control = request.headers.get('cache-control') ?? request.headers.get('pragma') ?? '';
+  return /\b(no-cache|no-store|max-age=0)\b/i.test(control);
+}
+
 export interface TicketgraphDeps {
   registry: Registry;
   metrics: Metrics;
@@ -133,11 +140,19 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
         directory,
         outcomes,
         signal,
-        loaders: createLoaders({ registry: deps.registry, outcomes, signal, concurrency: config.concurrency }),
+        loaders: createLoaders({
+          registry: deps.registry,
+          outcomes,
+          signal,
+          concurrency: config.concurrency,
+          cache: { readThrough: readsThrough(request), report: (provider, hit, ageMs) => outcomes.cacheRead(provider, hit, ageMs) },
+        }),
       };
     },
     plugins: [
       { onResponse: ({ request }) => deadlines.get(request)?.() },
+      // `/ready` first: open like `/health` (a load balancer's probe carries no credentials).
+      useReady(deps.registry),
       // In this order: unknown paths 404, preflights answered, GraphiQL's page served, and
       // only then credentials asked for (of everything left), and the body type checked.
       useRoutes({ graphqlEndpoint: '/graphql', metricsEndpoint }),

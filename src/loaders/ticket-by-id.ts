@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { mapBounded } from '../upstream/limit.js';
 import type { Registry } from '../providers/registry.js';
+import type { CacheHints } from '../upstream/provider.js';
 import { isUpstreamError } from '../upstream/errors.js';
 import { decodeId } from '../ids.js';
 import type { ProviderKey } from '../model/provider.js';
@@ -11,6 +12,8 @@ export interface LoaderDeps {
   registry: Registry;
   outcomes: ProviderOutcomes;
   signal: AbortSignal;
+  /** The request's cache hints, passed with every provider read. */
+  cache?: CacheHints | undefined;
   /** Upstream calls in flight per provider. */
   concurrency: number;
 }
@@ -63,7 +66,7 @@ export function createTicketDetailLoader(deps: LoaderDeps): DataLoader<string, T
             return;
           }
           const tickets = await mapBounded(group, deps.concurrency, ({ nativeId }) =>
-            provider.getTicket(nativeId, { signal: deps.signal }),
+            provider.getTicket(nativeId, { signal: deps.signal, cache: deps.cache }),
           );
           tickets.forEach((ticket, i) => {
             const { index } = group[i] as { index: number };

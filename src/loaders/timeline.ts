@@ -46,7 +46,7 @@ export function createActivitiesLoader(
         [...separate].map(async ([key, group]) => {
           const provider = deps.registry.get(group[0]!.ticket.provider);
           const lists = await mapBounded(group, deps.concurrency, ({ ticket }) =>
-            provider.listActivities!(ticket, { signal: deps.signal }),
+            provider.listActivities!(ticket, { signal: deps.signal, cache: deps.cache }),
           );
           lists.forEach((list, i) => {
             results[group[i]!.index] = list;
@@ -69,7 +69,7 @@ export function createTagsLoader(deps: LoaderDeps, detail: DataLoader<string, Ti
       mapBounded(tickets, deps.concurrency, async (ticket) => {
         if (ticket.tags) return ticket.tags;
         const provider = deps.registry.get(ticket.provider);
-        if (provider.listTags) return provider.listTags(ticket, { signal: deps.signal });
+        if (provider.listTags) return provider.listTags(ticket, { signal: deps.signal, cache: deps.cache });
         if (provider.timeline === 'detail') return (await detail.load(ticket.id)).tags ?? [];
         return [];
       }),

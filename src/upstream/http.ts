@@ -7,6 +7,7 @@ import type { ProviderKey } from '../model/provider.js';
 import { registerDerivedSecret } from '../secret.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
 import { BodyTooLargeError, createNodeHttpFetch, readCappedText } from './transport.js';
+import type { Pacer } from '../upstream/pacing.js';
 import {
   fromKyError,
   parseRetryAfter,
@@ -34,6 +35,8 @@ export interface HttpSettings {
   coalesce?: boolean | undefined;
   /** Largest upstream response body read; a longer one is aborted (UPSTREAM_BAD_RESPONSE). @default 10485760 */
   maxBodyBytes?: number | undefined;
+  /** Rate pacing per provider (src/upstream/pacing.ts); not from the environment, built by the registry. */
+  pacer?: Pacer | undefined;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -180,6 +183,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     try {
       const response = await transport(input, init);
       metrics?.upstreamRequests.inc({ provider, operation, status: String(response.status) });
+      if (settings.pacer && input instanceof Request) settings.pacer.observe(provider, new URL(input.url).pathname, response);
       return response;
     } catch (error) {
       const status = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError') ? 'timeout' : 'error';
@@ -260,6 +264,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     let response: Response;
     let text: string;
     try {
+      // Wait for the call's slot in the provider's rate budget, leaving one attempt's timeout
+      // of the deadline for the call itself; a slot further away is RATE_LIMITED at once.
+      await settings.pacer?.take(provider, call.path, call.operation, Math.max(0, settings.deadlineMs - settings.timeoutMs), signal);
       // The query string goes in the path: ky would build the Request twice to add it.
       response = await client(target(call), {
         method,

@@ -56,6 +56,25 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ MAX_QUERY_COST: '0' })).toThrow(/^MAX_QUERY_COST: /);
   });
 
+  it('issue 19: caches 5 s by default, per-provider TTLs override, 0 turns a provider off; Redis only when REDIS_URL is set', () => {
+    const shared = parseConfig({}).sharedState;
+    expect(shared.redisUrl).toBeNull();
+    expect(shared.cache).toEqual({ ttlMs: { spacebring: 5000, moov: 5000, hostup: 5000, zaia: 5000, sonzai: 5000 }, staleMs: 10_000, staleIfErrorMs: 60_000, maxEntries: 5000 });
+    const tuned = parseConfig({ CACHE_TTL_MS: '2000', MOOV_CACHE_TTL_MS: '0', CACHE_STALE_MS: '0', REDIS_URL: 'redis://:pw@cache:6379/0' }).sharedState;
+    expect(tuned.cache.ttlMs).toEqual({ spacebring: 2000, moov: 0, hostup: 2000, zaia: 2000, sonzai: 2000 });
+    expect(tuned.redisUrl?.reveal()).toBe('redis://:pw@cache:6379/0');
+    expect(JSON.stringify(tuned)).not.toContain('pw');
+    expect(() => parseConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(/^REDIS_URL: /);
+    expect(() => parseConfig({ HOSTUP_CACHE_TTL_MS: '-5' })).toThrow(/^HOSTUP_CACHE_TTL_MS: /);
+  });
+
+  it('issue 19: paces live providers at their documented rates, the sandbox not at all, <PROVIDER>_MAX_RPS overrides', () => {
+    expect(parseConfig({}).sharedState.maxRps).toEqual({ spacebring: 0, moov: 0, hostup: 0, zaia: 0, sonzai: 0 });
+    const live = parseConfig({ HOSTUP_API_KEY: 'k', MOOV_ACCESS_TOKEN: 't', MOOV_ACCOUNT_IDS: 'a', MOOV_MAX_RPS: '10', SONZAI_MAX_RPS: '2.5' }).sharedState.maxRps;
+    expect(live).toEqual({ spacebring: 0, moov: 10, hostup: 10, zaia: 0, sonzai: 2.5 });
+    expect(() => parseConfig({ ZAIA_MAX_RPS: 'fast' })).toThrow(/^ZAIA_MAX_RPS: /);
+  });
+
   it('caps upstream bodies at 10 MiB unless UPSTREAM_MAX_BODY_BYTES says otherwise (issue 13)', () => {
     expect(parseConfig({}).http.maxBodyBytes).toBe(10 * 1024 * 1024);
     expect(parseConfig({ UPSTREAM_MAX_BODY_BYTES: '65536' }).http.maxBodyBytes).toBe(65536);
