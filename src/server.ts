@@ -17,7 +17,8 @@ import { createLoaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
-import { createRedactingLogger } from './secret.js';
+import { createLogger, yogaLogger, type Logger } from './logger.js';
+import { useRequestScope } from './use-request-scope.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
 
@@ -85,6 +86,8 @@ function useProviderOutcomes(): Plugin<Context> {
 export interface TicketgraphDeps {
   registry: Registry;
   metrics: Metrics;
+  /** @default pino on stdout: JSON lines, pretty in development */
+  logger?: Logger | undefined;
 }
 
 export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
@@ -93,6 +96,7 @@ export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
 export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticketgraph {
   const isDev = config.env !== 'production';
   const deadlines = new WeakMap<Request, () => void>();
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, pretty: config.env === 'development' });
   return createYoga<Record<string, never>, Context>({
     schema: createSchema(),
     graphqlEndpoint: '/graphql',
@@ -105,7 +109,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     renderGraphiQL,
     maskedErrors: { maskError: (error, message) => maskError(error, message, isDev) },
     // Federation gateways send `_service` and `_entities`, not introspection: turning it off breaks no supergraph.
-    logging: config.logLevel === 'silent' ? false : createRedactingLogger(config.logLevel),
+    logging: yogaLogger(logger),
     context: ({ request }) => {
       const outcomes = new ProviderOutcomes();
       // One deadline for the whole operation, shared by every upstream call and retry in it;
@@ -122,6 +126,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       };
     },
     plugins: [
+      useRequestScope(logger, '/graphql'),
       { onResponse: ({ request }) => deadlines.get(request)?.() },
       useClientAuth(createAuthenticator(config.auth), '/graphql'),
       EnvelopArmorPlugin({

@@ -3,6 +3,7 @@ import ky, { HTTPError, type KyInstance, type Options as KyOptions } from 'ky';
 import type { z } from 'zod';
 import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
+import { observeUpstream, traceUpstream } from '../request-context.js';
 import { registerDerivedSecret } from '../secret.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
 import { createNodeHttpFetch } from './transport.js';
@@ -125,7 +126,8 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     prefixUrl: options.baseUrl.replace(/\/+$/, '') + '/',
     timeout: settings.timeoutMs,
     headers: { accept: 'application/json', ...options.headers },
-    fetch: countingFetch,
+    // Each attempt carries the client request's trace and id (request-context.ts).
+    fetch: traceUpstream(provider, countingFetch),
     retry: {
       limit: settings.retryLimit,
       methods: [...IDEMPOTENT],
@@ -218,7 +220,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
 
   // Identical reads in flight are coalesced above this client, per provider (coalesce.ts),
   // where the parsing and mapping are shared too.
-  return { provider, call: perform };
+  return { provider, call: (call) => observeUpstream(provider, call.operation, call.method ?? 'get', () => perform(call)) };
 }
 
 /** The relative URL of a call: its path and query string, undefined values left out. */
