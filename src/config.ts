@@ -100,6 +100,17 @@ export interface Config {
     /** How long an open circuit refuses calls before one probe. @default 10000 */
     cooldownMs: number;
   };
+  /** OpenTelemetry tracing (telemetry.ts): off unless an exporter is chosen by the standard OTEL_* variables. */
+  otel: {
+    /** `otlp` (HTTP/protobuf to `url`), `console`, or null for no SDK at all (the API stays a no-op). */
+    exporter: 'otlp' | 'console' | null;
+    /** OTLP traces endpoint. @default http://localhost:4318/v1/traces */
+    url: string;
+    /** @default ticketgraph */
+    serviceName: string;
+  };
+  /** Longest wait for in-flight requests after SIGTERM before the process exits anyway. @default 10000 */
+  shutdownGraceMs: number;
   sandbox: {
     seed: number;
     /** Tickets per provider. @default 300 */
@@ -162,6 +173,12 @@ const envSchema = z.object({
   MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024),
   BREAKER_THRESHOLD: int(1, 1000),
   BREAKER_COOLDOWN_MS: int(1, 3_600_000),
+  SHUTDOWN_GRACE_MS: int(0, 600_000),
+  OTEL_SDK_DISABLED: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
+  OTEL_TRACES_EXPORTER: z.preprocess(emptyToUndefined, z.enum(['otlp', 'console', 'none']).optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(),
+  OTEL_SERVICE_NAME: str(),
   SANDBOX_SEED: int(0, 2 ** 31 - 1),
   SANDBOX_TICKETS: int(0, 100_000),
   SANDBOX_FAULTS: z.preprocess(
@@ -309,6 +326,15 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     introspection: env.INTROSPECTION ? env.INTROSPECTION === 'true' : nodeEnv !== 'production',
     maxBodyBytes: env.MAX_BODY_BYTES ?? 1024 * 1024,
     breaker: { threshold: env.BREAKER_THRESHOLD ?? 5, cooldownMs: env.BREAKER_COOLDOWN_MS ?? 10_000 },
+    otel: {
+      // Off when nothing asks for it: the spec's default exporter (otlp) would send to localhost.
+      exporter:
+        env.OTEL_SDK_DISABLED === 'true' || env.OTEL_TRACES_EXPORTER === 'none' ? null
+        : (env.OTEL_TRACES_EXPORTER ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : null)),
+      url: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces'),
+      serviceName: env.OTEL_SERVICE_NAME ?? 'ticketgraph',
+    },
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
     sandbox: { seed: env.SANDBOX_SEED ?? 42, tickets: env.SANDBOX_TICKETS ?? 300, faults: env.SANDBOX_FAULTS ?? {} },
   };
 }

@@ -2,11 +2,13 @@ import { createServer } from 'node:http';
 import { collectDefaultMetrics } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createRegistry } from './datasources/registry.js';
+import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { PROVIDER_KEYS } from './model/provider.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
 import { redact } from './secret.js';
 import { createTicketgraph } from './server.js';
+import { startTracing } from './telemetry.js';
 
 function readConfig(): Config {
   try {
@@ -23,28 +25,31 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' });
+  const tracing = await startTracing(config.otel);
+  if (tracing) logger.info({ exporter: config.otel.exporter, url: config.otel.exporter === 'otlp' ? config.otel.url : undefined }, 'OpenTelemetry tracing on');
   const sandboxed = PROVIDER_KEYS.filter((key) => config.enabled.includes(key) && config.providers[key].mode === 'sandbox');
   let sandbox: Sandbox | undefined;
   if (sandboxed.length > 0) {
     sandbox = await startSandbox({ seed: config.sandbox.seed, tickets: config.sandbox.tickets, faults: config.sandbox.faults, providers: sandboxed });
-    for (const key of sandboxed) console.log(`ticketgraph: ${key} runs on the sandbox at ${sandbox.url(key)} (no credentials configured)`);
+    for (const key of sandboxed) logger.info({ provider: key, url: sandbox.url(key) }, `${key} runs on the sandbox (no credentials configured)`);
   }
-  for (const key of PROVIDER_KEYS) if (config.providers[key].mode === 'live' && config.enabled.includes(key)) console.log(`ticketgraph: ${key} is live`);
+  for (const key of PROVIDER_KEYS) if (config.providers[key].mode === 'live' && config.enabled.includes(key)) logger.info({ provider: key }, `${key} is live`);
 
   if (config.auth.apiKeys.length === 0 && !config.auth.jwt) {
-    console.warn('ticketgraph: warning: no client authentication configured (TICKETGRAPH_API_KEYS or TICKETGRAPH_JWT_*): the API is open');
+    logger.warn('no client authentication configured (TICKETGRAPH_API_KEYS or TICKETGRAPH_JWT_*): the API is open');
   }
   const metrics = createMetrics();
   // Process metrics (memory, heap, GC, event-loop lag) for the one server of this process;
   // tests build many servers per process and leave them out.
   collectDefaultMetrics({ register: metrics.registry });
   const registry = createRegistry(config, { http: config.http, metrics, sandbox });
-  const yoga = createTicketgraph(config, { registry, metrics });
+  const yoga = createTicketgraph(config, { registry, metrics, logger });
   const server = createServer(yoga);
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    console.log(`ticketgraph: GraphiQL at http://localhost:${port}/graphql`);
+    logger.info({ port }, `GraphiQL at http://localhost:${port}/graphql`);
   });
 
   let stopping = false;

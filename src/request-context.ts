@@ -194,3 +194,12 @@ export function traceUpstream(provider: string, fetch: typeof globalThis.fetch):
     }
   };
 }
+
+/** A DataLoader batch function in a span of its own (the resolver batch behind many fields). */
+export function batchSpan<K, V>(name: string, batch: (keys: readonly K[]) => Promise<ArrayLike<V | Error>>): (keys: readonly K[]) => Promise<ArrayLike<V | Error>> {
+  return (keys) => {
+    const scope = storage.getStore();
+    const span = tracer.startSpan(`batch ${name}`, { attributes: { 'ticketgraph.batch.size': keys.length } }, scope?.otel ?? otelContext.active());
+    return batch(keys).finally(() => span.end());
+  };
+}
