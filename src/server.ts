@@ -18,6 +18,7 @@ import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
 import { createLogger, yogaLogger, type Logger } from './logger.js';
+import { useProvenance } from './use-provenance.js';
 import { useRequestScope } from './use-request-scope.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
@@ -127,6 +128,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     },
     plugins: [
       useRequestScope(logger, '/graphql'),
+      useProvenance(config),
       { onResponse: ({ request }) => deadlines.get(request)?.() },
       useClientAuth(createAuthenticator(config.auth), '/graphql'),
       EnvelopArmorPlugin({

@@ -94,6 +94,28 @@ describe('operations: request ids, JSON logs, trace context (issue 21)', () => {
     expect(upstream.calls.filter((call) => call.headers['x-request-id'] === 'client-req.42:a_b-c').length).toBe(summary!.providers!.hostup!.attempts);
   });
 
+  it('lists the upstream calls behind the response for an authenticated client asking with ticketgraph-trace: 1', async () => {
+    upstream.calls.length = 0;
+    const response = await post('{ tickets(first: 2) { nodes { id title } } }', { 'ticketgraph-trace': '1' });
+    const body = (await response.json()) as { extensions?: { upstream?: Record<string, unknown>[] } };
+    const calls = body.extensions?.upstream ?? [];
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) {
+      expect(call).toMatchObject({ provider: 'hostup', method: 'GET', status: 200, attempts: 1, coalesced: false, cached: null });
+      expect(typeof call.operation).toBe('string');
+      expect(typeof call.durationMs).toBe('number');
+    }
+    expect(calls.reduce((sum, call) => sum + (call.attempts as number), 0)).toBe(upstream.calls.length);
+  });
+
+  it('leaves provenance out unless asked, and never answers it to an unauthenticated client', async () => {
+    const plain = (await (await post('{ tickets(first: 1) { nodes { id } } }')).json()) as { extensions?: Record<string, unknown> };
+    expect(plain.extensions?.upstream).toBeUndefined();
+    const refused = await post('{ tickets(first: 1) { nodes { id } } }', { 'ticketgraph-trace': '1', authorization: 'Bearer not-a-key-not-a-key-1234' });
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).not.toContain('upstream');
+  });
+
   it.each([
     ['too long', 'x'.repeat(129)],
     ['with spaces and quotes', 'abc "def"'],
