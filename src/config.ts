@@ -63,6 +63,8 @@ export interface SandboxFault {
   rateLimitPerSecond?: number | undefined;
   malformed?: boolean | undefined;
   drift?: boolean | undefined;
+  /** Undocumented status values and an unexpected field in payloads that still parse. */
+  softDrift?: boolean | undefined;
   retryAfter?: number | undefined;
 }
 
@@ -146,6 +148,7 @@ const faultSchema = z.object({
   rateLimitPerSecond: z.number().min(0).optional(),
   malformed: z.boolean().optional(),
   drift: z.boolean().optional(),
+  softDrift: z.boolean().optional(),
   retryAfter: z.number().min(0).optional(),
 });
 

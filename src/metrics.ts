@@ -11,6 +11,7 @@ export interface Metrics {
   upstreamBadResponses: Counter<'provider' | 'operation'>;
   upstreamCoalesced: Counter<'provider' | 'operation'>;
   breakerState: Gauge<'provider'>;
+  payloadDrift: Counter<'provider' | 'kind'>;
 }
 
 export function createMetrics(registry = new Registry()): Metrics {
@@ -39,6 +40,12 @@ export function createMetrics(registry = new Registry()): Metrics {
       name: 'ticketgraph_upstream_bad_responses_total',
       help: 'Provider payloads that broke their schema or were not JSON',
       labelNames: ['provider', 'operation'],
+      registers: [registry],
+    }),
+    payloadDrift: new Counter({
+      name: 'ticketgraph_payload_drift_total',
+      help: 'Drifted values served from provider payloads that still parsed: kind status, priority, field (unexpected) or missing',
+      labelNames: ['provider', 'kind'],
       registers: [registry],
     }),
     breakerState: new Gauge({

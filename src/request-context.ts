@@ -67,6 +67,8 @@ export interface DriftWarning {
   kind: string;
   path: string;
   value: unknown;
+  /** The ticket whose payload drifted. */
+  ticketId?: string;
 }
 
 interface ProviderTally {

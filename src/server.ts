@@ -18,6 +18,7 @@ import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
 import { createLogger, yogaLogger, type Logger } from './logger.js';
+import { useDriftWarnings } from './use-drift-warnings.js';
 import { useProvenance } from './use-provenance.js';
 import { useRequestScope } from './use-request-scope.js';
 
@@ -129,6 +130,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     plugins: [
       useRequestScope(logger, '/graphql'),
       useProvenance(config),
+      useDriftWarnings(),
       { onResponse: ({ request }) => deadlines.get(request)?.() },
       useClientAuth(createAuthenticator(config.auth), '/graphql'),
       EnvelopArmorPlugin({

@@ -1,6 +1,7 @@
 import type { Config, ProviderSettingsMap } from '../config.js';
 import { CircuitBreaker, withBreaker, type BreakerHealth } from './breaker.js';
 import { withCoalescing } from './coalesce.js';
+import { withDriftReport } from '../drift.js';
 import { ProviderNotConfiguredError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
@@ -66,7 +67,7 @@ export function createRegistry(config: Config, deps: ProviderDeps & { sandbox?: 
     breakers.set(key, breaker);
     const guarded = withBreaker(new Ctor(settings, deps), breaker);
     // Coalescing outside the breaker: N callers of one shared read are one call to it.
-    map.set(key, deps.http.coalesce === false ? guarded : withCoalescing(guarded, deps.metrics));
+    map.set(key, withDriftReport(deps.http.coalesce === false ? guarded : withCoalescing(guarded, deps.metrics), deps.metrics));
   }
   return {
     providers: PROVIDER_KEYS.flatMap((key) => map.get(key) ?? []),
