@@ -7,6 +7,7 @@ import { createMetrics } from './metrics.js';
 import { PROVIDER_KEYS } from './model/provider.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
 import { redact } from './secret.js';
+import { createDrain, Readiness } from './readiness.js';
 import { createTicketgraph } from './server.js';
 import { startTracing } from './telemetry.js';
 
@@ -44,7 +45,9 @@ async function main(): Promise<void> {
   // tests build many servers per process and leave them out.
   collectDefaultMetrics({ register: metrics.registry });
   const registry = createRegistry(config, { http: config.http, metrics, sandbox });
-  const yoga = createTicketgraph(config, { registry, metrics, logger });
+  // Config parsed and the sandbox up (both awaited above): a Redis-backed feature adds its own check.
+  const readiness = new Readiness();
+  const yoga = createTicketgraph(config, { registry, metrics, logger, readiness });
   const server = createServer(yoga);
   server.listen(config.port, config.host, () => {
     const address = server.address();
@@ -52,18 +55,20 @@ async function main(): Promise<void> {
     logger.info({ port }, `GraphiQL at http://localhost:${port}/graphql`);
   });
 
+  const drain = createDrain(server, readiness, config.shutdownGraceMs);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`ticketgraph: ${signal} received, finishing in-flight requests`);
-    // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
-    server.close(() => {
-      void sandbox?.close().finally(() => process.exit(0));
-      if (!sandbox) process.exit(0);
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'draining: /ready answers 503, in-flight requests finish');
+    // A last resort beyond the drain's own bound (a stuck sandbox or exporter flush).
+    setTimeout(() => process.exit(0), config.shutdownGraceMs + 5000).unref();
+    void drain()
+      .then(() => Promise.allSettled([sandbox?.close(), tracing?.shutdown()]))
+      .finally(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

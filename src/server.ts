@@ -20,6 +20,8 @@ import { resolvers } from './resolvers/index.js';
 import { createLogger, yogaLogger, type Logger } from './logger.js';
 import { useDriftWarnings } from './use-drift-warnings.js';
 import { useProvenance } from './use-provenance.js';
+import { useReadiness } from './use-readiness.js';
+import { Readiness } from './readiness.js';
 import { useRequestScope } from './use-request-scope.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
@@ -90,6 +92,8 @@ export interface TicketgraphDeps {
   metrics: Metrics;
   /** @default pino on stdout: JSON lines, pretty in development */
   logger?: Logger | undefined;
+  /** What `/ready` answers from. @default ready at once */
+  readiness?: Readiness | undefined;
 }
 
 export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
@@ -131,6 +135,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       useRequestScope(logger, '/graphql'),
       useProvenance(config),
       useDriftWarnings(),
+      useReadiness(deps.readiness ?? new Readiness(), deps.registry),
       { onResponse: ({ request }) => deadlines.get(request)?.() },
       useClientAuth(createAuthenticator(config.auth), '/graphql'),
       EnvelopArmorPlugin({

@@ -10,6 +10,10 @@ export interface RecordedCall {
 export interface RecordingUpstream {
   url: string;
   calls: RecordedCall[];
+  /** Holds every request from now on until the returned release() is called. */
+  hold(): () => void;
+  /** Resolves when the next request arrives. */
+  nextCall(): Promise<RecordedCall>;
   close(): Promise<void>;
 }
 
@@ -20,11 +24,16 @@ export interface RecordingUpstream {
 export async function startRecordingUpstream(target: string): Promise<RecordingUpstream> {
   const calls: RecordedCall[] = [];
   const base = target.replace(/\/+$/, '');
+  let gate: Promise<void> = Promise.resolve();
+  let waiters: ((call: RecordedCall) => void)[] = [];
   const server = createServer((req, res) => {
-    calls.push({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers });
+    const call = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
+    calls.push(call);
+    for (const waiter of waiters) waiter(call);
+    waiters = [];
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', () => void gate.then(() => {
       const headers = new Headers();
       for (const [name, value] of Object.entries(req.headers)) {
         if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
@@ -42,12 +51,18 @@ export async function startRecordingUpstream(target: string): Promise<RecordingU
           res.writeHead(answer.status, relayed).end(text);
         })
         .catch(() => res.writeHead(502).end());
-    });
+    }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
+    hold: () => {
+      let release!: () => void;
+      gate = new Promise<void>((resolve) => (release = resolve));
+      return release;
+    },
+    nextCall: () => new Promise<RecordedCall>((resolve) => waiters.push(resolve)),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,0 +1,24 @@
+import type { Plugin } from 'graphql-yoga';
+import type { Registry } from './datasources/registry.js';
+import type { Readiness } from './readiness.js';
+
+/**
+ * `GET /ready`: 200 with each provider's circuit breaker state once the replica is ready,
+ * 503 while it starts or drains. Breakers do not make it unready: an upstream outage would
+ * otherwise take every replica out at once.
+ */
+export function useReadiness(readiness: Readiness, registry: Registry, path = '/ready'): Plugin {
+  return {
+    onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname !== path) return;
+      const { ready, status, pending } = readiness.state();
+      const providers = Object.fromEntries(registry.status().filter((p) => p.configured).map((p) => [p.key, p.health?.state ?? null]));
+      endResponse(
+        new fetchAPI.Response(JSON.stringify({ status, ...(pending.length > 0 ? { pending } : {}), providers }), {
+          status: ready ? 200 : 503,
+          headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+        }),
+      );
+    },
+  };
+}
