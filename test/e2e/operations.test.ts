@@ -94,6 +94,24 @@ describe('operations: request ids, JSON logs, trace context (issue 21)', () => {
     expect(upstream.calls.filter((call) => call.headers['x-request-id'] === 'client-req.42:a_b-c').length).toBe(summary!.providers!.hostup!.attempts);
   });
 
+  it('logs a drift warning once per new kind, on a line with the same request id as its request line', async () => {
+    sandbox.setFault('hostup', { softDrift: true });
+    try {
+      for (const id of ['drift-1', 'drift-2']) {
+        const response = await post('{ tickets(first: 3) { nodes { id status } } }', { 'x-request-id': id });
+        const body = (await response.json()) as { extensions?: { warnings?: { code: string }[] } };
+        expect(body.extensions?.warnings?.[0]?.code).toBe('PROVIDER_DRIFT');
+      }
+    } finally {
+      sandbox.setFault('hostup', null);
+    }
+    const first = parsed().filter((line) => line.requestId === 'drift-1');
+    expect(first.map((line) => line.msg).sort()).toEqual(['provider payload drift', 'provider payload drift', 'request']);
+    expect(first.every((line) => line.traceId === first[0]!.traceId)).toBe(true);
+    // The same drift again: counted and warned in the response, not logged again.
+    expect(parsed().filter((line) => line.requestId === 'drift-2').map((line) => line.msg)).toEqual(['request']);
+  });
+
   it('lists the upstream calls behind the response for an authenticated client asking with ticketgraph-trace: 1', async () => {
     upstream.calls.length = 0;
     const response = await post('{ tickets(first: 2) { nodes { id title } } }', { 'ticketgraph-trace': '1' });
