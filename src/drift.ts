@@ -1,4 +1,4 @@
-import { intercept, type TicketProvider } from './datasources/provider.js';
+import { intercept, type TicketProvider } from './upstream/provider.js';
 import type { Metrics } from './metrics.js';
 import type { ProviderKey } from './model/provider.js';
 import type { TicketModel } from './model/ticket.js';

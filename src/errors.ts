@@ -77,10 +77,6 @@ export class OutOfScopeError extends TicketgraphError {
   }
 }
 
-export function isTicketgraphError(error: unknown): error is TicketgraphError {
-  return error instanceof TicketgraphError;
-}
-
 /**
  * Duck-typed on purpose: graphql ships CommonJS and ESM builds, and the executor and
  * @apollo/subgraph may each load the other one, so `instanceof GraphQLError` is unreliable.

@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import type { Registry } from './datasources/registry.js';
+import type { Registry } from './providers/registry.js';
 import type { Readiness } from './readiness.js';
 
 /**

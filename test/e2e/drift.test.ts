@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_KEYS } from '../../src/model/provider.js';
-import { SOFT_DRIFT } from '../../src/sandbox/core.js';
+import { SOFT_DRIFT } from '../../src/simkit/server.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /*

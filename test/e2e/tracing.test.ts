@@ -2,7 +2,7 @@ import { SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
-import { createRegistry } from '../../src/datasources/registry.js';
+import { createRegistry } from '../../src/providers/registry.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
