@@ -49,7 +49,8 @@ describe('operations: request ids, JSON logs, trace context (issue 21)', () => {
       HOSTUP_BASE_URL: `${upstream.url}${sandboxUrl.pathname}`,
       HOSTUP_API_GENERATION: hostup.generation,
       TICKETGRAPH_API_KEYS: API_KEY,
-      // Production's default (off) trips graphql's dual-package check on this tree: reported, not ours.
+      // Under vitest, production's default (introspection off) trips graphql's dual-package
+      // check (NoSchemaIntrospectionCustomRule from the ESM build, the schema from the CJS one).
       INTROSPECTION: 'true',
     });
     const metrics = createMetrics();
