@@ -62,11 +62,20 @@ export type YogaLogger = Record<YogaLevel, (...args: unknown[]) => void>;
 
 /**
  * What yoga logs, in pino: inside a request through that request's child logger, so its
- * lines carry the request id too.
+ * lines carry the request id too. yoga logs every error it masks at `error` with its stack,
+ * and most are the client's (a bad id, an unknown ticket): those go to `debug`, one line
+ * each (`clientErrorCode` tells them apart); the rest stay at `error` with their stack.
  */
-export function yogaLogger(base: Logger): YogaLogger {
+export function yogaLogger(base: Logger, clientErrorCode: (error: unknown) => string | null = () => null): YogaLogger {
   const entry = (level: YogaLevel & Level) => (...args: unknown[]) => {
     const logger = currentScope()?.log ?? base;
+    if (level === 'error' && args.length === 1) {
+      const code = clientErrorCode(args[0]);
+      if (code !== null) {
+        if (logger.isLevelEnabled('debug')) logger.debug({ code }, `client error ${code}: ${args[0] instanceof Error ? args[0].message : String(args[0])}`);
+        return;
+      }
+    }
     if (!logger.isLevelEnabled(level)) return;
     const err = args.find((arg): arg is Error => arg instanceof Error);
     const msg = args

@@ -1,8 +1,8 @@
-import { createServer } from 'node:http';
 import { collectDefaultMetrics } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createRegistry } from './providers/registry.js';
+import { createHttpServer, createMetricsServer } from './http-server.js';
 import { createMetrics } from './metrics.js';
 import { PROVIDER_KEYS } from './model/provider.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
@@ -48,12 +48,14 @@ async function main(): Promise<void> {
   // Config parsed and the sandbox up (both awaited above): a Redis-backed feature adds its own check.
   const readiness = new Readiness();
   const yoga = createTicketgraph(config, { registry, metrics, logger, readiness });
-  const server = createServer(yoga);
+  const server = createHttpServer(yoga, config.server);
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info({ port }, `GraphiQL at http://localhost:${port}/graphql`);
+    logger.info({ port }, `${config.graphiql ? 'GraphiQL' : 'GraphQL'} at http://localhost:${port}/graphql`);
   });
+  const metricsServer = config.metricsPort === null ? undefined : createMetricsServer(metrics.registry, config.server);
+  metricsServer?.listen(config.metricsPort ?? 0, config.host, () => logger.info({ port: config.metricsPort }, `metrics at http://localhost:${config.metricsPort}/metrics`));
 
   const drain = createDrain(server, readiness, config.shutdownGraceMs);
   let stopping = false;
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
     logger.info({ signal, graceMs: config.shutdownGraceMs }, 'draining: /ready answers 503, in-flight requests finish');
     // A last resort beyond the drain's own bound (a stuck sandbox or exporter flush).
     setTimeout(() => process.exit(0), config.shutdownGraceMs + 5000).unref();
+    metricsServer?.close();
     void drain()
       .then(() => Promise.allSettled([sandbox?.close(), tracing?.shutdown()]))
       .finally(() => {

@@ -14,7 +14,8 @@ export const TRACE_HEADER = 'ticketgraph-trace';
  * client auth is configured; ignored otherwise, since it tells how the providers behave.
  */
 export function useProvenance(config: Config): Plugin<Context> {
-  const authenticate = createAuthenticator(config.auth);
+  // A second authenticator, silent: the one guarding /graphql already logs JWKS outages.
+  const authenticate = createAuthenticator(config.auth, { warn: () => {}, info: () => {} });
   return {
     async onRequest({ request }) {
       if (request.headers.get(TRACE_HEADER)?.trim() !== '1') return;
