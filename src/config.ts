@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES, type HttpSettings } from './upstream/http.js';
-import { emptyToUndefined, fail, int, list, parseEnv, requireAll, str, type EnvSource, type ProviderMode as EnvProviderMode } from './env.js';
+import { emptyToUndefined, fail, int, list, parseEnv, requireAll, str, url, type EnvSource, type ProviderMode as EnvProviderMode } from './env.js';
 import { PROVIDER_KEYS, type ProviderKey } from './model/provider.js';
 import { providerModule, type ProviderSettingsMap } from './providers/index.js';
 import type { SandboxFault } from './simkit/server.js';
@@ -88,6 +88,17 @@ export interface Config {
   };
   /** Read cache and rate pacing, shared across replicas through Redis when `redisUrl` is set (src/upstream/). */
   sharedState: SharedStateConfig;
+  /** OpenTelemetry tracing (telemetry.ts): off unless an exporter is chosen by the standard OTEL_* variables. */
+  otel: {
+    /** `otlp` (HTTP/protobuf to `url`), `console`, or null for no SDK at all (the API stays a no-op). */
+    exporter: 'otlp' | 'console' | null;
+    /** OTLP traces endpoint. @default http://localhost:4318/v1/traces */
+    url: string;
+    /** @default ticketgraph */
+    serviceName: string;
+  };
+  /** Longest wait for in-flight requests after SIGTERM before the process exits anyway. @default 10000 */
+  shutdownGraceMs: number;
   sandbox: {
     seed: number;
     /** Tickets per provider. @default 300 */
@@ -140,6 +151,7 @@ const faultSchema = z.object({
   rateLimitPerSecond: z.number().min(0).optional(),
   malformed: z.boolean().optional(),
   drift: z.boolean().optional(),
+  softDrift: z.boolean().optional(),
   retryAfter: z.number().min(0).optional(),
   operations: z.array(z.string()).optional(),
 });
@@ -185,6 +197,12 @@ const envSchema = z.object({
   MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024),
   BREAKER_THRESHOLD: int(1, 1000),
   BREAKER_COOLDOWN_MS: int(1, 3_600_000),
+  SHUTDOWN_GRACE_MS: int(0, 600_000),
+  OTEL_SDK_DISABLED: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
+  OTEL_TRACES_EXPORTER: z.preprocess(emptyToUndefined, z.enum(['otlp', 'console', 'none']).optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(),
+  OTEL_SERVICE_NAME: str(),
   SANDBOX_SEED: int(0, 2 ** 31 - 1),
   SANDBOX_TICKETS: int(0, 100_000),
   SANDBOX_FAULTS: z.preprocess(
@@ -302,6 +320,15 @@ export function parseConfig(source: EnvSource): Config {
     server: { requestTimeoutMs, headersTimeoutMs },
     breaker: { threshold: env.BREAKER_THRESHOLD ?? 5, cooldownMs: env.BREAKER_COOLDOWN_MS ?? 10_000 },
     sharedState: sharedState(env, providers),
+    otel: {
+      // Off when nothing asks for it: the spec's default exporter (otlp) would send to localhost.
+      exporter:
+        env.OTEL_SDK_DISABLED === 'true' || env.OTEL_TRACES_EXPORTER === 'none' ? null
+        : (env.OTEL_TRACES_EXPORTER ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : null)),
+      url: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces'),
+      serviceName: env.OTEL_SERVICE_NAME ?? 'ticketgraph',
+    },
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
     sandbox: { seed: env.SANDBOX_SEED ?? 42, tickets: env.SANDBOX_TICKETS ?? 300, faults: env.SANDBOX_FAULTS ?? {} },
   };
 }

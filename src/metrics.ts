@@ -14,6 +14,7 @@ export interface Metrics {
   cacheReads: Counter<'provider' | 'operation' | 'result'>;
   pacingRefused: Counter<'provider'>;
   redisUp: Gauge;
+  payloadDrift: Counter<'provider' | 'kind'>;
 }
 
 export function createMetrics(registry = new Registry()): Metrics {
@@ -42,6 +43,12 @@ export function createMetrics(registry = new Registry()): Metrics {
       name: 'ticketgraph_upstream_bad_responses_total',
       help: 'Provider payloads that broke their schema or were not JSON',
       labelNames: ['provider', 'operation'],
+      registers: [registry],
+    }),
+    payloadDrift: new Counter({
+      name: 'ticketgraph_payload_drift_total',
+      help: 'Drifted values served from provider payloads that still parsed: kind status, priority, field (unexpected) or missing',
+      labelNames: ['provider', 'kind'],
       registers: [registry],
     }),
     breakerState: new Gauge({

@@ -7,6 +7,7 @@ import { decodeId } from '../ids.js';
 import type { ProviderKey } from '../model/provider.js';
 import type { TicketModel } from '../model/ticket.js';
 import type { ProviderOutcomes } from '../outcomes.js';
+import { batchSpan } from '../request-context.js';
 
 export interface LoaderDeps {
   registry: Registry;
@@ -37,7 +38,7 @@ export function groupByProvider(ids: readonly string[]): Map<ProviderKey, { inde
 
 export function createTicketDetailLoader(deps: LoaderDeps): DataLoader<string, TicketModel> {
   const loader: DataLoader<string, TicketModel> = new DataLoader<string, TicketModel>(
-    async (ids) => {
+    batchSpan('ticketDetailById', async (ids) => {
       const results = new Array<TicketModel | Error>(ids.length);
       let groups: Map<ProviderKey, { index: number; nativeId: string }[]>;
       try {
@@ -80,7 +81,7 @@ export function createTicketDetailLoader(deps: LoaderDeps): DataLoader<string, T
         }),
       );
       return results;
-    },
+    }),
     { maxBatchSize: 100 },
   );
   return loader;

@@ -1,6 +1,7 @@
 import type { Config } from '../config.js';
 import { CircuitBreaker, withBreaker, type BreakerHealth } from '../upstream/breaker.js';
 import { withCoalescing } from '../upstream/coalesce.js';
+import { withDriftReport } from '../drift.js';
 import { ProviderNotConfiguredError } from '../errors.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
 import type { ProviderDeps, TicketProvider } from '../upstream/provider.js';
@@ -59,14 +60,14 @@ export function createRegistry(
     const guarded = withBreaker(providerModule(key).createClient(settings, providerDeps), breaker);
     // Cache and coalescing outside the breaker: N callers of one shared read are one call to it.
     // The cache coalesces its misses itself, keyed with the versions that writes on any replica move.
+    // Drift is reported outermost, on what callers receive (a cached answer reports no new drift).
     const ttlMs = sharedState.cache.ttlMs[key];
     const coalesce = deps.http.coalesce !== false;
-    map.set(
-      key,
+    const shared =
       ttlMs > 0
         ? withCache(guarded, { cache, ttlMs, staleMs: sharedState.cache.staleMs, staleIfErrorMs: sharedState.cache.staleIfErrorMs, coalesce, metrics: deps.metrics })
-        : coalesce ? withCoalescing(guarded, deps.metrics) : guarded,
-    );
+        : coalesce ? withCoalescing(guarded, deps.metrics) : guarded;
+    map.set(key, withDriftReport(shared, deps.metrics));
   }
   return {
     providers: PROVIDER_KEYS.flatMap((key) => map.get(key) ?? []),

@@ -12,6 +12,8 @@ export interface SandboxFault {
   rateLimitPerSecond?: number | undefined;
   malformed?: boolean | undefined;
   drift?: boolean | undefined;
+  /** Undocumented status values and an unexpected field in payloads that still parse. */
+  softDrift?: boolean | undefined;
   retryAfter?: number | undefined;
   /** Only requests of these simulator operations (e.g. `listTicketMessages`) fail; all when unset. */
   operations?: string[] | undefined;
@@ -110,13 +112,33 @@ function match(route: CompiledRoute, segments: string[]): Record<string, string>
   return params;
 }
 
+/** The undocumented status value and the unexpected field the `softDrift` knob adds. */
+export const SOFT_DRIFT = { status: 'escalated_tier3', field: 'slaTier' } as const;
+
+/**
+ * A provider extending its API under us: every object carrying a string `status` gets an
+ * undocumented value and a field the docs do not list. Schemas keep statuses as strings and
+ * strip unknown keys, so the payload still parses.
+ */
+export function softDrift(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(softDrift);
+  if (!body || typeof body !== 'object') return body;
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(body).map(([key, value]) => [key, softDrift(value)]));
+  if (typeof out.status === 'string') {
+    out.status = SOFT_DRIFT.status;
+    out[SOFT_DRIFT.field] = 'gold';
+  }
+  return out;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * One provider simulator: a node:http server on an ephemeral loopback port. Faults apply
  * in the order a real outage shows them: rate budget (429), injected error status at a
  * rate, latency, a hang, then the handler, whose body may be replaced by garbage
- * (`malformed`) or a schema-breaking variant (`drift`).
+ * (`malformed`) or a schema-breaking variant (`drift`), or, for reads, one that still
+ * parses but departs from the docs (`softDrift`).
  */
 export async function startSimulator(
   definition: SimulatorDefinition,
@@ -251,6 +273,7 @@ export async function startSimulator(
         if (faulty && response.status < 300 && response.body !== undefined) {
           if (fault.malformed) response = { ...response, body: '<html>502 Bad Gateway</html>{', contentType: 'application/json' };
           else if (fault.drift) response = { ...response, body: definition.drift(response.body, route) };
+          else if (fault.softDrift && method === 'GET') response = { ...response, body: softDrift(response.body) };
         }
         send(res, response);
       })();

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { BadUserInputError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
+import { observeUpstream, traceUpstream } from '../request-context.js';
 import { registerDerivedSecret } from '../secret.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
 import { BodyTooLargeError, createNodeHttpFetch, readCappedText } from './transport.js';
@@ -198,7 +199,8 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     prefixUrl: options.baseUrl.replace(/\/+$/, '') + '/',
     timeout: settings.timeoutMs,
     headers: { accept: 'application/json', ...options.headers },
-    fetch: countingFetch,
+    // Each attempt carries the client request's trace and id (request-context.ts).
+    fetch: traceUpstream(provider, countingFetch),
     // Never follow a redirect: the auth headers would go along to wherever it points (the
     // fetch transport followed them cross-origin with HostUp's X-API-Key). A 3xx is an
     // unexpected answer, UPSTREAM_BAD_RESPONSE; the node:http transport never follows either.
@@ -304,7 +306,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
 
   // Identical reads in flight are coalesced above this client, per provider (coalesce.ts),
   // where the parsing and mapping are shared too.
-  return { provider, call: perform };
+  return { provider, call: (call) => observeUpstream(provider, call.operation, call.method ?? 'get', () => perform(call)) };
 }
 
 /** The relative URL of a call: its path and query string, undefined values left out. */

@@ -95,4 +95,20 @@ describe('parseConfig', () => {
     expect(sb.mode === 'live' && sb.settings.auth.kind).toBe('oauth');
     expect(sb.mode === 'live' && sb.settings.locationRefs).toEqual(['loc-a', 'loc-b']);
   });
+
+  it('leaves OpenTelemetry off unless an OTEL_* variable picks an exporter (issue 21)', () => {
+    expect(parseConfig({}).otel).toEqual({ exporter: null, url: 'http://localhost:4318/v1/traces', serviceName: 'ticketgraph' });
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otel).toMatchObject({ exporter: 'otlp', url: 'http://collector:4318/v1/traces' });
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/traces', OTEL_SERVICE_NAME: 'tg-eu' }).otel).toMatchObject({ exporter: 'otlp', url: 'http://c:4318/traces', serviceName: 'tg-eu' });
+    expect(parseConfig({ OTEL_TRACES_EXPORTER: 'console' }).otel.exporter).toBe('console');
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).otel.exporter).toBeNull();
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }).otel.exporter).toBeNull();
+    expect(() => parseConfig({ OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow(/^OTEL_TRACES_EXPORTER: /);
+  });
+
+  it('bounds the SIGTERM drain by SHUTDOWN_GRACE_MS (issue 21)', () => {
+    expect(parseConfig({}).shutdownGraceMs).toBe(10_000);
+    expect(parseConfig({ SHUTDOWN_GRACE_MS: '2500' }).shutdownGraceMs).toBe(2500);
+    expect(() => parseConfig({ SHUTDOWN_GRACE_MS: '-1' })).toThrow(/^SHUTDOWN_GRACE_MS: /);
+  });
 });
