@@ -3,23 +3,18 @@ import type { ProviderFilter, TicketProvider } from '../upstream/provider.js';
 import { isUpstreamError, UpstreamError } from '../upstream/errors.js';
 import { BadUserInputError } from '../errors.js';
 import { decodeId } from '../ids.js';
+import type { TicketFilterFields } from '../model/filter.js';
 import type { Edge, TicketConnectionModel } from '../model/page.js';
 import type { ProviderKey } from '../model/provider.js';
-import type { TicketModel, TicketStatus } from '../model/ticket.js';
+import type { TicketModel } from '../model/ticket.js';
 import type { ProviderOutcomes } from '../outcomes.js';
 import type { Loaders } from '../loaders/index.js';
 
 /** The feed filter after argument parsing: ids decoded, emails lower-cased. */
-export interface FeedFilter {
+export interface FeedFilter extends TicketFilterFields {
   providers?: ProviderKey[] | undefined;
-  statuses?: TicketStatus[] | undefined;
   assignee?: PersonMatch | undefined;
   requester?: PersonMatch | undefined;
-  search?: string | undefined;
-  createdAfter?: Date | undefined;
-  createdBefore?: Date | undefined;
-  updatedAfter?: Date | undefined;
-  updatedBefore?: Date | undefined;
 }
 
 /** Membership ids (per provider) and emails; a ticket matches either. */

@@ -20,10 +20,8 @@ export interface LoaderDeps {
 }
 
 /**
- * Groups keys by provider and reads each provider's share with bounded concurrency:
- * none of the five APIs can fetch several tickets by id in one call (no ids filter on
- * any list endpoint), so N distinct tickets cost N single reads, never more.
- * Returns values in key order, an Error in place of each key that failed.
+ * Ticket ids by provider, each with its position in `ids` so results go back in key order.
+ * Throws BAD_USER_INPUT on the first malformed id (the loader then decodes key by key).
  */
 export function groupByProvider(ids: readonly string[]): Map<ProviderKey, { index: number; nativeId: string }[]> {
   const groups = new Map<ProviderKey, { index: number; nativeId: string }[]>();
@@ -36,6 +34,12 @@ export function groupByProvider(ids: readonly string[]): Map<ProviderKey, { inde
   return groups;
 }
 
+/**
+ * Groups keys by provider and reads each provider's share with bounded concurrency:
+ * none of the five APIs can fetch several tickets by id in one call (no ids filter on
+ * any list endpoint), so N distinct tickets cost N single reads, never more.
+ * Returns values in key order, an Error in place of each key that failed.
+ */
 export function createTicketDetailLoader(deps: LoaderDeps): DataLoader<string, TicketModel> {
   const loader: DataLoader<string, TicketModel> = new DataLoader<string, TicketModel>(
     batchSpan('ticketDetailById', async (ids) => {

@@ -62,16 +62,17 @@ function plainId(value: string, argument: string): string {
 
 function nativeRef(value: string, type: IdType, provider: ProviderKey, argument: string): string {
   const trimmed = plainId(value, argument);
+  let decoded: ReturnType<typeof decodeId>;
   try {
-    const decoded = decodeId(trimmed, type, argument);
-    if (decoded.provider !== provider) {
-      throw new BadUserInputError(`${argument} belongs to ${decoded.provider}, not ${provider}`, { argument });
-    }
-    return decoded.nativeId;
-  } catch (error) {
-    if (error instanceof BadUserInputError && /belongs to/.test(error.message)) throw error;
+    decoded = decodeId(trimmed, type, argument);
+  } catch {
+    // Not a global id of this type: the provider's own native id.
     return trimmed;
   }
+  if (decoded.provider !== provider) {
+    throw new BadUserInputError(`${argument} belongs to ${decoded.provider}, not ${provider}`, { argument });
+  }
+  return decoded.nativeId;
 }
 
 function providerFor(ctx: Context, key: ProviderKey, operation: WriteOperation): TicketProvider {

@@ -100,7 +100,16 @@ export class CircuitBreaker {
 function counts(error: unknown): boolean {
   if (!isUpstreamError(error)) return false;
   // A call the client aborted says nothing about the provider.
-  return error.code === 'UPSTREAM_UNAVAILABLE' || (error.code === 'UPSTREAM_TIMEOUT' && !/aborted/i.test(String(error.cause)));
+  return error.code === 'UPSTREAM_UNAVAILABLE' || (error.code === 'UPSTREAM_TIMEOUT' && !abortedByClient(error.cause));
+}
+
+/**
+ * Told by the error's type, not its text: an abort of the caller's signal reaches here as
+ * fetch's `AbortError` (DOMException). ky's per-attempt `TimeoutError` and the overall
+ * deadline (`TimeoutError` DOMException, http.ts) are the provider being slow: they count.
+ */
+function abortedByClient(cause: unknown): boolean {
+  return cause instanceof Error || cause instanceof DOMException ? cause.name === 'AbortError' : false;
 }
 
 /** The provider with every call going through its breaker. */

@@ -92,8 +92,9 @@ export class Coalescer {
 
 /**
  * The provider with its reads coalesced across operations: identical reads in flight share
- * one run, mapping included (the HTTP client coalesces below this too, but each caller
- * would still parse and map its own copy). Writes start a new generation.
+ * one run, HTTP call, parse and mapping included. This is the only level that coalesces
+ * (the HTTP client does not: http.ts), so the key is the provider method and its
+ * arguments, not a URL. Writes start a new generation.
  */
 export function withCoalescing(provider: TicketProvider, metrics?: Metrics): TicketProvider {
   const operationOf = (key: string) => key.slice(0, key.indexOf(' '));

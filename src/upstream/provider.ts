@@ -1,6 +1,7 @@
 import type { Metrics } from '../metrics.js';
 import type { ActivityModel } from '../model/activity.js';
 import type { ProviderPage } from '../model/page.js';
+import type { TicketFilterFields } from '../model/filter.js';
 import type { ProviderKey } from '../model/provider.js';
 import type { TagModel } from '../model/tag.js';
 import type { TicketModel, TicketPriority, TicketStatus } from '../model/ticket.js';
@@ -32,18 +33,12 @@ export interface CacheHints {
  * The feed filter as the provider sees it. A provider pushes down what its API can
  * filter on and ignores the rest: the feed applies the whole filter again after fetching.
  */
-export interface ProviderFilter {
-  statuses?: TicketStatus[] | undefined;
+export interface ProviderFilter extends TicketFilterFields {
   /** Native ids of assignees (decoded from Membership ids of this provider). */
   assigneeNativeIds?: string[] | undefined;
   assigneeEmails?: string[] | undefined;
   requesterNativeIds?: string[] | undefined;
   requesterEmails?: string[] | undefined;
-  search?: string | undefined;
-  createdAfter?: Date | undefined;
-  createdBefore?: Date | undefined;
-  updatedAfter?: Date | undefined;
-  updatedBefore?: Date | undefined;
 }
 
 export interface ListTicketsQuery {

@@ -55,3 +55,25 @@ describe('CircuitBreaker', () => {
     expect(breaker.health().consecutiveFailures).toBe(0);
   });
 });
+
+describe('CircuitBreaker: what counts (issue 16: by type, not message text)', () => {
+  const timeout = (cause: unknown) => new UpstreamError('UPSTREAM_TIMEOUT', 'zaia did not answer in time', { provider: 'zaia', operation: 'getTicket' }, { cause });
+
+  it.each([
+    ['the client aborted (AbortError)', new DOMException('This operation was aborted', 'AbortError'), 0],
+    ['an AbortError whatever its text', Object.assign(new Error('cancelled'), { name: 'AbortError' }), 0],
+    ['the deadline passed (TimeoutError DOMException)', new DOMException('deadline exceeded', 'TimeoutError'), 3],
+    ['a timeout whose text says "aborted"', new DOMException('aborted by the deadline', 'TimeoutError'), 3],
+    ['an HTTP 504', new Error('Request failed with status code 504'), 3],
+  ])('a timeout where %s counts %i times out of 3', async (_what, cause, counted) => {
+    const breaker = new CircuitBreaker('zaia', { threshold: 5, cooldownMs: 5000 });
+    for (let i = 0; i < 3; i++) {
+      await expect(
+        breaker.run('getTicket', async () => {
+          throw timeout(cause);
+        }),
+      ).rejects.toThrow();
+    }
+    expect(breaker.health().consecutiveFailures).toBe(counted);
+  });
+});
