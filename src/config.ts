@@ -73,6 +73,22 @@ export interface AuthConfig {
   jwt: { issuer: string; audience: string; jwks: string } | null;
 }
 
+export interface LiveSettings {
+  /**
+   * Poll interval per provider in ms; 0 turns polling off for that provider.
+   * @default 5000 on the sandbox, 30000 live, 0 for Moov when its webhooks are configured
+   */
+  pollMs: Record<ProviderKey, number>;
+  /** How long a replica's poller lease lives without renewal (a dead holder's lease expires after it). @default max(3 × the longest poll interval, 3000) */
+  leaseMs: number;
+  /** Moov webhook verification; null: `POST /webhooks/moov` answers 404. */
+  moovWebhook: {
+    secret: Secret;
+    /** Oldest X-Timestamp accepted (and furthest in the future). @default 300000 */
+    toleranceMs: number;
+  } | null;
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
@@ -100,6 +116,10 @@ export interface Config {
     /** How long an open circuit refuses calls before one probe. @default 10000 */
     cooldownMs: number;
   };
+  /** Shared state across replicas (live event fan-out, poller lease, dedupe); null: all in process. */
+  redisUrl: string | null;
+  /** Live changes: polling and webhooks behind `Subscription.ticketChanged`. */
+  live: LiveSettings;
   sandbox: {
     seed: number;
     /** Tickets per provider. @default 300 */
@@ -195,6 +215,16 @@ const envSchema = z.object({
   ZAIA_USER_ID: str(),
   SONZAI_BASE_URL: url(),
   SONZAI_TOKEN: str(),
+  REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+  CHANGES_POLL_MS: int(0, 86_400_000),
+  CHANGES_POLL_MS_SPACEBRING: int(0, 86_400_000),
+  CHANGES_POLL_MS_MOOV: int(0, 86_400_000),
+  CHANGES_POLL_MS_HOSTUP: int(0, 86_400_000),
+  CHANGES_POLL_MS_ZAIA: int(0, 86_400_000),
+  CHANGES_POLL_MS_SONZAI: int(0, 86_400_000),
+  CHANGES_LEASE_MS: int(500, 3_600_000),
+  MOOV_WEBHOOK_SECRET: str(),
+  MOOV_WEBHOOK_TOLERANCE_MS: int(1000, 86_400_000),
 });
 type Env = z.infer<typeof envSchema>;
 
@@ -247,6 +277,21 @@ function moov(env: Env): ProviderMode<'moov'> {
 
 export const MOOV_API_VERSION = 'v2025.07.00';
 
+function live(env: Env, providers: Config['providers']): LiveSettings {
+  const moovWebhook = env.MOOV_WEBHOOK_SECRET
+    ? { secret: new Secret(env.MOOV_WEBHOOK_SECRET), toleranceMs: env.MOOV_WEBHOOK_TOLERANCE_MS ?? 300_000 }
+    : null;
+  const pollMs = {} as Record<ProviderKey, number>;
+  for (const key of PROVIDER_KEYS) {
+    const own = env[`CHANGES_POLL_MS_${key.toUpperCase() as Uppercase<ProviderKey>}`];
+    // Moov pushes its changes when its webhooks are set up: polling it too would only spend its rate budget.
+    const fallback = key === 'moov' && moovWebhook ? 0 : providers[key].mode === 'sandbox' ? 5000 : 30_000;
+    pollMs[key] = own ?? env.CHANGES_POLL_MS ?? fallback;
+  }
+  const longest = Math.max(...Object.values(pollMs));
+  return { pollMs, leaseMs: env.CHANGES_LEASE_MS ?? Math.max(3 * longest, 3000), moovWebhook };
+}
+
 export function parseConfig(source: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(source);
   if (!parsed.success) {
@@ -275,6 +320,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     ? { mode: 'live', settings: { baseUrl: env.SONZAI_BASE_URL ?? DEFAULT_BASE_URLS.sonzai, token: new Secret(env.SONZAI_TOKEN) } }
     : { mode: 'sandbox' };
   const nodeEnv = env.NODE_ENV ?? 'development';
+  const providers = { spacebring: spacebring(env), moov: moov(env), hostup, zaia, sonzai };
   const jwtParts = requireAll('client JWT auth', {
     TICKETGRAPH_JWT_ISSUER: env.TICKETGRAPH_JWT_ISSUER,
     TICKETGRAPH_JWT_AUDIENCE: env.TICKETGRAPH_JWT_AUDIENCE,
@@ -287,7 +333,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     host: env.HOST ?? '0.0.0.0',
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     enabled: env.TICKETGRAPH_PROVIDERS ?? [...PROVIDER_KEYS],
-    providers: { spacebring: spacebring(env), moov: moov(env), hostup, zaia, sonzai },
+    providers,
     http: {
       timeoutMs: env.UPSTREAM_TIMEOUT_MS ?? 5000,
       deadlineMs: env.UPSTREAM_DEADLINE_MS ?? 10_000,
@@ -309,6 +355,8 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     introspection: env.INTROSPECTION ? env.INTROSPECTION === 'true' : nodeEnv !== 'production',
     maxBodyBytes: env.MAX_BODY_BYTES ?? 1024 * 1024,
     breaker: { threshold: env.BREAKER_THRESHOLD ?? 5, cooldownMs: env.BREAKER_COOLDOWN_MS ?? 10_000 },
+    redisUrl: env.REDIS_URL ?? null,
+    live: live(env, providers),
     sandbox: { seed: env.SANDBOX_SEED ?? 42, tickets: env.SANDBOX_TICKETS ?? 300, faults: env.SANDBOX_FAULTS ?? {} },
   };
 }

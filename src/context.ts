@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Registry } from './datasources/registry.js';
+import type { LiveHub } from './live/hub.js';
 import type { Loaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
 import type { ProviderOutcomes } from './outcomes.js';
@@ -14,4 +15,6 @@ export interface Context {
   outcomes: ProviderOutcomes;
   /** Aborts when the client goes away or the operation's deadline passes. */
   signal: AbortSignal;
+  /** The live change feed: mutations announce on it, subscriptions listen to it. */
+  live: LiveHub;
 }

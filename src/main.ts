@@ -1,7 +1,10 @@
 import { createServer } from 'node:http';
 import { collectDefaultMetrics } from 'prom-client';
+import { createAuthenticator } from './auth.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createRegistry } from './datasources/registry.js';
+import { createLiveHub } from './live/hub.js';
+import { attachWebSocket } from './live/websocket.js';
 import { createMetrics } from './metrics.js';
 import { PROVIDER_KEYS } from './model/provider.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
@@ -39,8 +42,13 @@ async function main(): Promise<void> {
   // tests build many servers per process and leave them out.
   collectDefaultMetrics({ register: metrics.registry });
   const registry = createRegistry(config, { http: config.http, metrics, sandbox });
-  const yoga = createTicketgraph(config, { registry, metrics });
+  const live = createLiveHub({ redisUrl: config.redisUrl, metrics });
+  // Issue 19's shared read cache forgets a ticket here when it changes on any replica:
+  // live.onTicketChanged((ticketId) => cache.invalidateTicket(ticketId)) once the cache is in this branch.
+  const yoga = createTicketgraph(config, { registry, metrics, live });
   const server = createServer(yoga);
+  // GraphQL over WebSocket on the same path; SSE needs nothing more than yoga itself.
+  const closeWebSocket = attachWebSocket(server, yoga, createAuthenticator(config.auth));
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -54,9 +62,9 @@ async function main(): Promise<void> {
     console.log(`ticketgraph: ${signal} received, finishing in-flight requests`);
     // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
     server.close(() => {
-      void sandbox?.close().finally(() => process.exit(0));
-      if (!sandbox) process.exit(0);
+      void Promise.allSettled([live.close(), sandbox?.close()]).finally(() => process.exit(0));
     });
+    void closeWebSocket();
     server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };

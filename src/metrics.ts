@@ -11,6 +11,9 @@ export interface Metrics {
   upstreamBadResponses: Counter<'provider' | 'operation'>;
   upstreamCoalesced: Counter<'provider' | 'operation'>;
   breakerState: Gauge<'provider'>;
+  liveEvents: Counter<'source' | 'kind'>;
+  webhookDeliveries: Counter<'provider' | 'outcome'>;
+  livePolls: Counter<'provider' | 'outcome'>;
 }
 
 export function createMetrics(registry = new Registry()): Metrics {
@@ -45,6 +48,24 @@ export function createMetrics(registry = new Registry()): Metrics {
       name: 'ticketgraph_provider_breaker_open',
       help: '1 while the circuit breaker of a provider is open',
       labelNames: ['provider'],
+      registers: [registry],
+    }),
+    liveEvents: new Counter({
+      name: 'ticketgraph_live_events_total',
+      help: 'Ticket changes published to the live feed (Subscription.ticketChanged), by the replica that saw them',
+      labelNames: ['source', 'kind'],
+      registers: [registry],
+    }),
+    webhookDeliveries: new Counter({
+      name: 'ticketgraph_webhook_deliveries_total',
+      help: 'Provider webhook deliveries by outcome: accepted, duplicate, or refused as forged, stale, replayed or malformed',
+      labelNames: ['provider', 'outcome'],
+      registers: [registry],
+    }),
+    livePolls: new Counter({
+      name: 'ticketgraph_live_polls_total',
+      help: 'Polling rounds of a provider by this replica: ok, failed, or skipped (another replica holds the lease)',
+      labelNames: ['provider', 'outcome'],
       registers: [registry],
     }),
   };

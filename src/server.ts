@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { deadlineSignal } from './datasources/http.js';
 import type { Registry } from './datasources/registry.js';
+import { createLiveHub, type LiveHub } from './live/hub.js';
 import { maskError, toGraphQLError } from './errors.js';
 import { createLoaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
@@ -85,6 +86,8 @@ function useProviderOutcomes(): Plugin<Context> {
 export interface TicketgraphDeps {
   registry: Registry;
   metrics: Metrics;
+  /** The live change feed; an in-process one when not given (main.ts passes the Redis-backed one). */
+  live?: LiveHub;
 }
 
 export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
@@ -93,6 +96,7 @@ export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
 export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticketgraph {
   const isDev = config.env !== 'production';
   const deadlines = new WeakMap<Request, () => void>();
+  const live = deps.live ?? createLiveHub({ redisUrl: null, metrics: deps.metrics });
   return createYoga<Record<string, never>, Context>({
     schema: createSchema(),
     graphqlEndpoint: '/graphql',
@@ -116,6 +120,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
         config,
         registry: deps.registry,
         metrics: deps.metrics,
+        live,
         outcomes,
         signal,
         loaders: createLoaders({ registry: deps.registry, outcomes, signal, concurrency: config.concurrency }),
