@@ -13,6 +13,7 @@ import type { Context } from './context.js';
 import { deadlineSignal } from './datasources/http.js';
 import type { Registry } from './datasources/registry.js';
 import { createLiveHub, type LiveHub } from './live/hub.js';
+import { useMoovWebhook } from './live/use-moov-webhook.js';
 import { maskError, toGraphQLError } from './errors.js';
 import { createLoaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
@@ -128,6 +129,8 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     },
     plugins: [
       { onResponse: ({ request }) => deadlines.get(request)?.() },
+      // Before client auth: Moov authenticates with its signature (POST /webhooks/moov).
+      ...(config.live.moovWebhook ? [useMoovWebhook({ ...config.live.moovWebhook, registry: deps.registry, live, metrics: deps.metrics })] : []),
       useClientAuth(createAuthenticator(config.auth), '/graphql'),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },

@@ -9,6 +9,8 @@ import { LRUCache } from 'lru-cache';
 export interface LiveState {
   /** True the first time `key` is claimed within `ttlMs` (on any replica). */
   claim(key: string, ttlMs: number): Promise<boolean>;
+  /** Drops a claim (its work failed and should be tried again). */
+  forget(key: string): Promise<void>;
   /**
    * True when `versionMs` is newer than the last version recorded for the ticket, and
    * records it: a change seen by two sources (a write, then its webhook, then a poll) is
@@ -35,6 +37,9 @@ export function memoryState(): LiveState {
       if (claims.has(key)) return false;
       claims.set(key, true, { ttl: ttlMs });
       return true;
+    },
+    forget: async (key) => {
+      claims.delete(key);
     },
     advance: async (ticketId, versionMs) => {
       const seen = versions.get(ticketId);
@@ -78,6 +83,9 @@ return 0`;
 export function redisState(redis: Redis): LiveState {
   return {
     claim: async (key, ttlMs) => (await redis.set(`${PREFIX}claim:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK',
+    forget: async (key) => {
+      await redis.del(`${PREFIX}claim:${key}`);
+    },
     advance: async (ticketId, versionMs) =>
       (await redis.eval(ADVANCE, 1, `${PREFIX}version:${ticketId}`, String(versionMs), String(VERSION_TTL_MS))) === 1,
     read: async <T>(key: string) => {
