@@ -4,6 +4,7 @@ import { createAuthenticator } from './auth.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createRegistry } from './datasources/registry.js';
 import { createLiveHub } from './live/hub.js';
+import { startPollers } from './live/poller.js';
 import { attachWebSocket } from './live/websocket.js';
 import { createMetrics } from './metrics.js';
 import { PROVIDER_KEYS } from './model/provider.js';
@@ -49,6 +50,10 @@ async function main(): Promise<void> {
   const server = createServer(yoga);
   // GraphQL over WebSocket on the same path; SSE needs nothing more than yoga itself.
   const closeWebSocket = attachWebSocket(server, yoga, createAuthenticator(config.auth));
+  const pollers = startPollers({ registry, live, metrics, settings: config.live });
+  if (pollers.providers.length > 0) {
+    console.log(`ticketgraph: polling ${pollers.providers.map((key) => `${key} every ${config.live.pollMs[key]} ms`).join(', ')} for live changes${live.shared ? ' (one replica at a time, Redis lease)' : ''}`);
+  }
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
@@ -62,7 +67,11 @@ async function main(): Promise<void> {
     console.log(`ticketgraph: ${signal} received, finishing in-flight requests`);
     // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
     server.close(() => {
-      void Promise.allSettled([live.close(), sandbox?.close()]).finally(() => process.exit(0));
+      // The lease is given up first, so another replica takes the polling over at its next tick.
+      void pollers
+        .stop()
+        .then(() => Promise.allSettled([live.close(), sandbox?.close()]))
+        .finally(() => process.exit(0));
     });
     void closeWebSocket();
     server.closeIdleConnections();

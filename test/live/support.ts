@@ -8,6 +8,7 @@ import { createAuthenticator } from '../../src/auth.js';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createRegistry, type Registry } from '../../src/datasources/registry.js';
 import { CHANGES_TOPIC, createLiveHub, type LiveHub } from '../../src/live/hub.js';
+import { startPollers, type Pollers } from '../../src/live/poller.js';
 import { attachWebSocket } from '../../src/live/websocket.js';
 import { createMetrics, type Metrics } from '../../src/metrics.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
@@ -74,6 +75,7 @@ export interface Gateway {
   registry: Registry;
   metrics: Metrics;
   live: LiveHub;
+  pollers: Pollers;
   yoga: Ticketgraph;
   url: string;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<{ data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] }>;
@@ -93,11 +95,13 @@ export async function startGateway(sandbox: Sandbox, env: Record<string, string>
   const closeWs = attachWebSocket(server, yoga, createAuthenticator(config.auth));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const pollers = startPollers({ registry, live, metrics, settings: config.live, log: () => {} });
   return {
     config,
     registry,
     metrics,
     live,
+    pollers,
     yoga,
     url,
     async gql<T>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}) {
@@ -109,6 +113,7 @@ export async function startGateway(sandbox: Sandbox, env: Record<string, string>
       return (await response.json()) as { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
     },
     async close() {
+      await pollers.stop();
       await closeWs();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
