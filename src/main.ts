@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { collectDefaultMetrics } from 'prom-client';
 import { createAuthenticator } from './auth.js';
@@ -9,7 +10,7 @@ import { attachWebSocket } from './live/websocket.js';
 import { createMetrics } from './metrics.js';
 import { PROVIDER_KEYS } from './model/provider.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
-import { redact } from './secret.js';
+import { redact, Secret } from './secret.js';
 import { createTicketgraph } from './server.js';
 
 function readConfig(): Config {
@@ -43,6 +44,9 @@ async function main(): Promise<void> {
   // tests build many servers per process and leave them out.
   collectDefaultMetrics({ register: metrics.registry });
   const registry = createRegistry(config, { http: config.http, metrics, sandbox });
+  // On the sandbox, Moov's simulator sends its webhooks to this gateway, signed with a secret made up here.
+  const sandboxWebhookSecret = sandbox?.providers.includes('moov') && !config.live.moovWebhook ? randomBytes(32).toString('hex') : null;
+  if (sandboxWebhookSecret) config.live.moovWebhook = { secret: new Secret(sandboxWebhookSecret), toleranceMs: 300_000 };
   const live = createLiveHub({ redisUrl: config.redisUrl, metrics });
   // Issue 19's shared read cache forgets a ticket here when it changes on any replica:
   // live.onTicketChanged((ticketId) => cache.invalidateTicket(ticketId)) once the cache is in this branch.
@@ -58,6 +62,15 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     console.log(`ticketgraph: GraphiQL at http://localhost:${port}/graphql`);
+    if (sandbox && sandboxWebhookSecret) {
+      void fetch(`${sandbox.url('moov')}/__sandbox/webhooks`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: `http://127.0.0.1:${port}/webhooks/moov`, secret: sandboxWebhookSecret }),
+      })
+        .then((response) => console.log(`ticketgraph: the moov sandbox delivers its webhooks to /webhooks/moov (${response.status})`))
+        .catch(() => console.warn('ticketgraph: could not register the moov sandbox webhook'));
+    }
   });
 
   let stopping = false;

@@ -59,6 +59,24 @@ query LatestTickets {
 }
 `;
 
+const LIVE_SUBSCRIPTION = /* GraphQL */ `# Live changes from every provider: writes through this API, Moov webhooks and polling.
+# Press play, then change a ticket (a mutation in the first tab, or a simulator's REST API).
+
+subscription LiveChanges {
+  ticketChanged {
+    kind
+    source
+    occurredAt
+    ticket { id provider number title status updatedAt }
+    activity {
+      kind
+      author { name }
+      ... on CommentActivity { body }
+    }
+  }
+}
+`;
+
 /**
  * Adds what happened to each provider to the response: the failures the feed survived
  * become errors with path, code and provider, and `extensions.providers` lists every
@@ -106,7 +124,12 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     maxRequestBodySize: config.maxBodyBytes,
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: { title: 'ticketgraph', defaultQuery: DEFAULT_QUERY },
+    // Subscriptions run over SSE from GraphiQL (yoga's default protocol): the second tab works as is.
+    graphiql: {
+      title: 'ticketgraph',
+      defaultQuery: DEFAULT_QUERY,
+      defaultTabs: [{ query: DEFAULT_QUERY }, { query: LIVE_SUBSCRIPTION }],
+    },
     renderGraphiQL,
     maskedErrors: { maskError: (error, message) => maskError(error, message, isDev) },
     // Federation gateways send `_service` and `_entities`, not introspection: turning it off breaks no supergraph.
