@@ -159,9 +159,15 @@ export interface SseOpen<T> {
 }
 
 /** GraphQL over SSE ("distinct connections" mode): POST with Accept: text/event-stream, `next` events read as they come. */
-export async function sseSubscribe<T>(url: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<SseOpen<T>> {
+export async function sseSubscribe<T>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+  fetchImpl: (url: string, init: RequestInit) => Promise<Response> = fetch,
+): Promise<SseOpen<T>> {
   const controller = new AbortController();
-  const response = await fetch(`${url}/graphql`, {
+  const response = await fetchImpl(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
     body: JSON.stringify({ query, variables }),
