@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { HttpSettings } from './datasources/http.js';
+import { DEFAULT_MAX_BODY_BYTES, type HttpSettings } from './datasources/http.js';
 import { PROVIDER_KEYS, type ProviderKey } from './model/provider.js';
 import { Secret } from './secret.js';
 
@@ -171,6 +171,7 @@ const envSchema = z.object({
   UPSTREAM_BACKOFF_LIMIT_MS: int(0, 600_000),
   UPSTREAM_TRANSPORT: z.preprocess(emptyToUndefined, z.enum(['node-http', 'fetch']).optional()),
   UPSTREAM_COALESCE: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).optional()),
+  UPSTREAM_MAX_BODY_BYTES: int(1024, 1024 * 1024 * 1024),
   UPSTREAM_CONCURRENCY: int(1, 100),
   MAX_PAGE_SIZE: int(1, 1000),
   TICKETGRAPH_API_KEYS: list(),
@@ -342,6 +343,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
       backoffLimitMs: env.UPSTREAM_BACKOFF_LIMIT_MS ?? 2000,
       transport: env.UPSTREAM_TRANSPORT ?? 'node-http',
       coalesce: env.UPSTREAM_COALESCE !== 'off',
+      maxBodyBytes: env.UPSTREAM_MAX_BODY_BYTES ?? DEFAULT_MAX_BODY_BYTES,
     },
     concurrency: env.UPSTREAM_CONCURRENCY ?? 8,
     maxPageSize: env.MAX_PAGE_SIZE ?? 100,
