@@ -1,76 +1,49 @@
 import { z } from 'zod';
-import { DEFAULT_MAX_BODY_BYTES, type HttpSettings } from './datasources/http.js';
+import { DEFAULT_MAX_BODY_BYTES, type HttpSettings } from './upstream/http.js';
+import { emptyToUndefined, fail, int, list, parseEnv, requireAll, str, type EnvSource, type ProviderMode as EnvProviderMode } from './env.js';
 import { PROVIDER_KEYS, type ProviderKey } from './model/provider.js';
+import { providerModule, type ProviderSettingsMap } from './providers/index.js';
+import type { SandboxFault } from './simkit/server.js';
 import { Secret } from './secret.js';
+
+export { ConfigError } from './env.js';
 
 /*
  * The only file that reads process.env. Each provider is either in sandbox mode (none of
  * its credentials set) or live (credentials set; base URL defaults to the provider's
  * public API). Half a credential is an error, not a silent fallback to the sandbox.
+ * Each provider's variables, settings type and default URL live in its settings.ts, read
+ * through the provider table; this file reads the gateway's own and hands each provider the env.
  */
 
-export type SpacebringAuth =
-  | { kind: 'basic'; clientId: Secret; clientSecret: Secret }
-  | { kind: 'oauth'; accessToken: Secret; networkId: string };
-export interface SpacebringSettings {
-  baseUrl: string;
-  auth: SpacebringAuth;
-  /** The list endpoint needs a location: the feed walks these. */
-  locationRefs: string[];
-}
-export type MoovAuth = { kind: 'basic'; publicKey: Secret; secretKey: Secret } | { kind: 'bearer'; token: Secret };
-export interface MoovSettings {
-  baseUrl: string;
-  auth: MoovAuth;
-  accountIds: string[];
-  /** Pinned X-Moov-Version. @default v2025.07.00 */
-  apiVersion: string;
-}
-export interface HostupSettings {
-  baseUrl: string;
-  apiKey: Secret;
-  /** v2 is the current API; v1 (the seed's) reads by number only. @default v2 */
-  generation: 'v1' | 'v2';
-}
-export interface ZaiaSettings {
-  baseUrl: string;
-  apiKey: Secret;
-  /** The workspace user that completes tickets (Zaia's complete needs a userId). */
-  actingUserId: string | null;
-}
-export interface SonzaiSettings {
-  baseUrl: string;
-  /** A dashboard user's Clerk session JWT: the support API takes nothing else. */
-  token: Secret;
-}
+export type { ProviderSettingsMap } from './providers/index.js';
 
-export interface ProviderSettingsMap {
-  spacebring: SpacebringSettings;
-  moov: MoovSettings;
-  hostup: HostupSettings;
-  zaia: ZaiaSettings;
-  sonzai: SonzaiSettings;
-}
-
-export type ProviderMode<K extends ProviderKey> = { mode: 'sandbox' } | { mode: 'live'; settings: ProviderSettingsMap[K] };
-
-export interface SandboxFault {
-  status?: number | undefined;
-  rate?: number | undefined;
-  latencyMs?: number | undefined;
-  jitterMs?: number | undefined;
-  hang?: boolean | undefined;
-  rateLimitPerSecond?: number | undefined;
-  malformed?: boolean | undefined;
-  drift?: boolean | undefined;
-  retryAfter?: number | undefined;
-}
+export type ProviderMode<K extends ProviderKey> = EnvProviderMode<ProviderSettingsMap[K]>;
 
 export interface AuthConfig {
   /** Keys a client may send (`Authorization: Bearer <key>` or `X-API-Key`). */
   apiKeys: Secret[];
-  /** JWT verification: issuer, audience and a JWKS (file path or https URL). */
-  jwt: { issuer: string; audience: string; jwks: string } | null;
+  /**
+   * JWT verification: issuer, audience and a JWKS (file path or https URL). Tokens must carry
+   * `exp`; with `maxAgeSeconds` they must also carry `iat` and be no older than that.
+   */
+  jwt: { issuer: string; audience: string; jwks: string; maxAgeSeconds: number | null } | null;
+}
+
+/** Who may read the API from a browser page of another origin. */
+export type CorsConfig =
+  /** No CORS headers: browsers keep other origins out (same-origin pages and non-browser clients work). */
+  | { mode: 'off'; maxAgeSeconds: number }
+  /** `Access-Control-Allow-Origin: *`, never with credentials: for an open development server. */
+  | { mode: 'any'; maxAgeSeconds: number }
+  /** Exactly these origins (scheme://host[:port]), reflected with credentials. */
+  | { mode: 'list'; origins: string[]; maxAgeSeconds: number };
+
+export interface ServerSettings {
+  /** Longest time to receive a whole request, body included (Node's requestTimeout). @default 30000 */
+  requestTimeoutMs: number;
+  /** Longest time to receive the request headers (Node's headersTimeout). @default 10000 */
+  headersTimeoutMs: number;
 }
 
 export interface LiveSettings {
@@ -110,6 +83,17 @@ export interface Config {
   introspection: boolean;
   /** Largest request body accepted. @default 1048576 */
   maxBodyBytes: number;
+  /** Representations one request may pass to `_entities` (all its `_entities` fields together). @default 500 */
+  maxEntityRepresentations: number;
+  /** Serve GraphiQL on GET /graphql (text/html). @default true, false in production */
+  graphiql: boolean;
+  cors: CorsConfig;
+  /**
+   * Serve /metrics on this port only (not on the main port). Null: /metrics on the main port,
+   * behind client authentication when that is configured. @default null
+   */
+  metricsPort: number | null;
+  server: ServerSettings;
   breaker: {
     /** Consecutive failures that open a provider's circuit. @default 5 */
     threshold: number;
@@ -127,24 +111,6 @@ export interface Config {
     faults: Partial<Record<ProviderKey, SandboxFault>>;
   };
 }
-
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
-const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
-const str = () => z.preprocess(emptyToUndefined, z.string().optional());
-const url = () => z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional());
-const int = (min: number, max: number) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).optional());
-const list = () =>
-  z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((s) => s.trim()).filter(Boolean) : undefined),
-    z.array(z.string()).optional(),
-  );
 
 const faultSchema = z.object({
   status: z.number().int().min(100).max(599).optional(),
@@ -178,6 +144,14 @@ const envSchema = z.object({
   TICKETGRAPH_JWT_ISSUER: str(),
   TICKETGRAPH_JWT_AUDIENCE: str(),
   TICKETGRAPH_JWKS: str(),
+  TICKETGRAPH_JWT_MAX_AGE: int(1, 31 * 24 * 3600),
+  CORS_ORIGINS: list(),
+  CORS_MAX_AGE: int(0, 86_400),
+  METRICS_PORT: int(1, 65535),
+  MAX_ENTITY_REPRESENTATIONS: int(1, 10_000),
+  GRAPHIQL: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
+  SERVER_REQUEST_TIMEOUT_MS: int(1000, 600_000),
+  SERVER_HEADERS_TIMEOUT_MS: int(1000, 600_000),
   REQUEST_DEADLINE_MS: int(1, 600_000),
   INTROSPECTION: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
   MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024),
@@ -196,26 +170,6 @@ const envSchema = z.object({
     },
     z.partialRecord(z.enum(PROVIDER_KEYS), faultSchema).optional(),
   ),
-  SPACEBRING_BASE_URL: url(),
-  SPACEBRING_CLIENT_ID: str(),
-  SPACEBRING_CLIENT_SECRET: str(),
-  SPACEBRING_ACCESS_TOKEN: str(),
-  SPACEBRING_NETWORK_ID: str(),
-  SPACEBRING_LOCATION_REFS: list(),
-  MOOV_BASE_URL: url(),
-  MOOV_PUBLIC_KEY: str(),
-  MOOV_SECRET_KEY: str(),
-  MOOV_ACCESS_TOKEN: str(),
-  MOOV_ACCOUNT_IDS: list(),
-  MOOV_API_VERSION: z.preprocess(emptyToUndefined, z.string().regex(/^v\d{4}\.\d{2}\.\d{2}$/, 'expected vYYYY.QQ.BB').optional()),
-  HOSTUP_BASE_URL: url(),
-  HOSTUP_API_KEY: str(),
-  HOSTUP_API_GENERATION: z.preprocess(emptyToUndefined, z.enum(['v1', 'v2']).optional()),
-  ZAIA_BASE_URL: url(),
-  ZAIA_API_KEY: str(),
-  ZAIA_USER_ID: str(),
-  SONZAI_BASE_URL: url(),
-  SONZAI_TOKEN: str(),
   REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
   CHANGES_POLL_MS: int(0, 86_400_000),
   CHANGES_POLL_MS_SPACEBRING: int(0, 86_400_000),
@@ -228,55 +182,6 @@ const envSchema = z.object({
   MOOV_WEBHOOK_TOLERANCE_MS: int(1000, 86_400_000),
 });
 type Env = z.infer<typeof envSchema>;
-
-const DEFAULT_BASE_URLS: Record<ProviderKey, string> = {
-  spacebring: 'https://api.spacebring.com',
-  moov: 'https://api.moov.io',
-  hostup: 'https://cloud.hostup.se',
-  zaia: 'https://api.endless.zaia.app',
-  sonzai: 'https://api.sonz.ai/api/v1',
-};
-
-function fail(variable: string, reason: string): never {
-  throw new ConfigError(`${variable}: ${reason}`);
-}
-
-function requireAll(provider: string, present: Record<string, unknown>): boolean {
-  const set = Object.entries(present).filter(([, v]) => v !== undefined).map(([k]) => k);
-  const missing = Object.entries(present).filter(([, v]) => v === undefined).map(([k]) => k);
-  if (set.length > 0 && missing.length > 0) {
-    fail(missing[0] as string, `required because ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set (${provider} live mode)`);
-  }
-  return set.length > 0;
-}
-
-function spacebring(env: Env): ProviderMode<'spacebring'> {
-  const basic = requireAll('spacebring', { SPACEBRING_CLIENT_ID: env.SPACEBRING_CLIENT_ID, SPACEBRING_CLIENT_SECRET: env.SPACEBRING_CLIENT_SECRET });
-  const oauth = requireAll('spacebring', { SPACEBRING_ACCESS_TOKEN: env.SPACEBRING_ACCESS_TOKEN, SPACEBRING_NETWORK_ID: env.SPACEBRING_NETWORK_ID });
-  if (!basic && !oauth) return { mode: 'sandbox' };
-  if (!env.SPACEBRING_LOCATION_REFS?.length) fail('SPACEBRING_LOCATION_REFS', 'required in live mode: the ticket list needs a location');
-  // OAuth wins when both are given: it can also create and comment.
-  const auth: SpacebringAuth = oauth
-    ? { kind: 'oauth', accessToken: new Secret(env.SPACEBRING_ACCESS_TOKEN as string), networkId: env.SPACEBRING_NETWORK_ID as string }
-    : { kind: 'basic', clientId: new Secret(env.SPACEBRING_CLIENT_ID as string), clientSecret: new Secret(env.SPACEBRING_CLIENT_SECRET as string) };
-  return { mode: 'live', settings: { baseUrl: env.SPACEBRING_BASE_URL ?? DEFAULT_BASE_URLS.spacebring, auth, locationRefs: env.SPACEBRING_LOCATION_REFS } };
-}
-
-function moov(env: Env): ProviderMode<'moov'> {
-  const basic = requireAll('moov', { MOOV_PUBLIC_KEY: env.MOOV_PUBLIC_KEY, MOOV_SECRET_KEY: env.MOOV_SECRET_KEY });
-  const bearer = env.MOOV_ACCESS_TOKEN !== undefined;
-  if (!basic && !bearer) return { mode: 'sandbox' };
-  if (!env.MOOV_ACCOUNT_IDS?.length) fail('MOOV_ACCOUNT_IDS', 'required in live mode: tickets live under an account');
-  const auth: MoovAuth = bearer
-    ? { kind: 'bearer', token: new Secret(env.MOOV_ACCESS_TOKEN as string) }
-    : { kind: 'basic', publicKey: new Secret(env.MOOV_PUBLIC_KEY as string), secretKey: new Secret(env.MOOV_SECRET_KEY as string) };
-  return {
-    mode: 'live',
-    settings: { baseUrl: env.MOOV_BASE_URL ?? DEFAULT_BASE_URLS.moov, auth, accountIds: env.MOOV_ACCOUNT_IDS, apiVersion: env.MOOV_API_VERSION ?? MOOV_API_VERSION },
-  };
-}
-
-export const MOOV_API_VERSION = 'v2025.07.00';
 
 function live(env: Env, providers: Config['providers']): LiveSettings {
   const moovWebhook = env.MOOV_WEBHOOK_SECRET
@@ -293,44 +198,49 @@ function live(env: Env, providers: Config['providers']): LiveSettings {
   return { pollMs, leaseMs: env.CHANGES_LEASE_MS ?? Math.max(3 * longest, 3000), moovWebhook };
 }
 
-export function parseConfig(source: Record<string, string | undefined>): Config {
-  const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const variable = issue?.path[0] !== undefined ? String(issue.path[0]) : 'environment';
-    const detail = issue?.path.length && issue.path.length > 1 ? ` (${issue.path.slice(1).join('.')})` : '';
-    fail(variable, `${issue?.message ?? 'invalid value'}${detail}`);
+function corsConfig(origins: string[] | undefined, maxAgeSeconds: number): CorsConfig {
+  if (!origins) return { mode: 'off', maxAgeSeconds };
+  if (origins.includes('*')) {
+    if (origins.length > 1) fail('CORS_ORIGINS', '"*" cannot be combined with origins');
+    return { mode: 'any', maxAgeSeconds };
   }
-  const env = parsed.data;
-  for (const key of ['HOSTUP', 'ZAIA', 'SONZAI', 'SPACEBRING', 'MOOV'] as const) {
-    const baseUrl = env[`${key}_BASE_URL`];
-    if (baseUrl !== undefined) {
-      const credentialSet =
-        key === 'HOSTUP' ? env.HOSTUP_API_KEY : key === 'ZAIA' ? env.ZAIA_API_KEY : key === 'SONZAI' ? env.SONZAI_TOKEN
-        : key === 'SPACEBRING' ? (env.SPACEBRING_CLIENT_ID ?? env.SPACEBRING_ACCESS_TOKEN) : (env.MOOV_PUBLIC_KEY ?? env.MOOV_ACCESS_TOKEN);
-      if (credentialSet === undefined) fail(`${key}_BASE_URL`, `set without credentials; set the ${key.toLowerCase()} credentials too, or unset it for the sandbox`);
+  for (const origin of origins) {
+    // An origin is scheme://host[:port] exactly as browsers send it; "null" (sandboxed frames,
+    // file: pages) is never an origin to trust.
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      fail('CORS_ORIGINS', `"${origin.slice(0, 80)}" is not an origin (scheme://host[:port], no path or trailing slash)`);
     }
   }
-  const hostup: ProviderMode<'hostup'> = env.HOSTUP_API_KEY
-    ? { mode: 'live', settings: { baseUrl: env.HOSTUP_BASE_URL ?? DEFAULT_BASE_URLS.hostup, apiKey: new Secret(env.HOSTUP_API_KEY), generation: env.HOSTUP_API_GENERATION ?? 'v2' } }
-    : { mode: 'sandbox' };
-  const zaia: ProviderMode<'zaia'> = env.ZAIA_API_KEY
-    ? { mode: 'live', settings: { baseUrl: env.ZAIA_BASE_URL ?? DEFAULT_BASE_URLS.zaia, apiKey: new Secret(env.ZAIA_API_KEY), actingUserId: env.ZAIA_USER_ID ?? null } }
-    : { mode: 'sandbox' };
-  const sonzai: ProviderMode<'sonzai'> = env.SONZAI_TOKEN
-    ? { mode: 'live', settings: { baseUrl: env.SONZAI_BASE_URL ?? DEFAULT_BASE_URLS.sonzai, token: new Secret(env.SONZAI_TOKEN) } }
-    : { mode: 'sandbox' };
+  return { mode: 'list', origins, maxAgeSeconds };
+}
+
+export function parseConfig(source: EnvSource): Config {
+  const env = parseEnv(envSchema, source);
+  // Each provider reads its own section, in the fixed order of PROVIDER_KEYS.
+  const providers = Object.fromEntries(PROVIDER_KEYS.map((key) => [key, providerModule(key).readSettings(source)])) as Config['providers'];
   const nodeEnv = env.NODE_ENV ?? 'development';
-  const providers = { spacebring: spacebring(env), moov: moov(env), hostup, zaia, sonzai };
   const jwtParts = requireAll('client JWT auth', {
     TICKETGRAPH_JWT_ISSUER: env.TICKETGRAPH_JWT_ISSUER,
     TICKETGRAPH_JWT_AUDIENCE: env.TICKETGRAPH_JWT_AUDIENCE,
     TICKETGRAPH_JWKS: env.TICKETGRAPH_JWKS,
   });
   if (env.TICKETGRAPH_API_KEYS?.some((key) => key.length < 16)) fail('TICKETGRAPH_API_KEYS', 'each key must be at least 16 characters');
+  if (env.TICKETGRAPH_JWT_MAX_AGE !== undefined && !jwtParts) fail('TICKETGRAPH_JWT_MAX_AGE', 'set without TICKETGRAPH_JWT_ISSUER, TICKETGRAPH_JWT_AUDIENCE and TICKETGRAPH_JWKS');
+  const requestTimeoutMs = env.SERVER_REQUEST_TIMEOUT_MS ?? 30_000;
+  const headersTimeoutMs = env.SERVER_HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestTimeoutMs);
+  // Node refuses a headers timeout longer than the request timeout.
+  if (headersTimeoutMs > requestTimeoutMs) fail('SERVER_HEADERS_TIMEOUT_MS', `must not exceed SERVER_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  const port = env.PORT ?? 4000;
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === port) fail('METRICS_PORT', 'must differ from PORT');
   return {
     env: nodeEnv,
-    port: env.PORT ?? 4000,
+    port,
     host: env.HOST ?? '0.0.0.0',
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     enabled: env.TICKETGRAPH_PROVIDERS ?? [...PROVIDER_KEYS],
@@ -350,12 +260,22 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     auth: {
       apiKeys: (env.TICKETGRAPH_API_KEYS ?? []).map((key) => new Secret(key)),
       jwt: jwtParts
-        ? { issuer: env.TICKETGRAPH_JWT_ISSUER as string, audience: env.TICKETGRAPH_JWT_AUDIENCE as string, jwks: env.TICKETGRAPH_JWKS as string }
+        ? {
+            issuer: env.TICKETGRAPH_JWT_ISSUER as string,
+            audience: env.TICKETGRAPH_JWT_AUDIENCE as string,
+            jwks: env.TICKETGRAPH_JWKS as string,
+            maxAgeSeconds: env.TICKETGRAPH_JWT_MAX_AGE ?? null,
+          }
         : null,
     },
     requestDeadlineMs: env.REQUEST_DEADLINE_MS ?? 15_000,
     introspection: env.INTROSPECTION ? env.INTROSPECTION === 'true' : nodeEnv !== 'production',
     maxBodyBytes: env.MAX_BODY_BYTES ?? 1024 * 1024,
+    maxEntityRepresentations: env.MAX_ENTITY_REPRESENTATIONS ?? 500,
+    graphiql: env.GRAPHIQL ? env.GRAPHIQL === 'true' : nodeEnv !== 'production',
+    cors: corsConfig(env.CORS_ORIGINS, env.CORS_MAX_AGE ?? 600),
+    metricsPort: env.METRICS_PORT ?? null,
+    server: { requestTimeoutMs, headersTimeoutMs },
     breaker: { threshold: env.BREAKER_THRESHOLD ?? 5, cooldownMs: env.BREAKER_COOLDOWN_MS ?? 10_000 },
     redisUrl: env.REDIS_URL ?? null,
     live: live(env, providers),

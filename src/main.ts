@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:http';
 import { collectDefaultMetrics } from 'prom-client';
 import { createAuthenticator } from './auth.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { createRegistry } from './datasources/registry.js';
+import { createRegistry } from './providers/registry.js';
+import { createHttpServer, createMetricsServer } from './http-server.js';
 import { createLiveHub } from './live/hub.js';
 import { startPollers } from './live/poller.js';
 import { attachWebSocket } from './live/websocket.js';
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   // Issue 19's shared read cache forgets a ticket here when it changes on any replica:
   // live.onTicketChanged((ticketId) => cache.invalidateTicket(ticketId)) once the cache is in this branch.
   const yoga = createTicketgraph(config, { registry, metrics, live });
-  const server = createServer(yoga);
+  const server = createHttpServer(yoga, config.server);
   // GraphQL over WebSocket on the same path; SSE needs nothing more than yoga itself.
   const closeWebSocket = attachWebSocket(server, yoga, createAuthenticator(config.auth));
   const pollers = startPollers({ registry, live, metrics, settings: config.live });
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    console.log(`ticketgraph: GraphiQL at http://localhost:${port}/graphql`);
+    console.log(`ticketgraph: ${config.graphiql ? 'GraphiQL' : 'GraphQL'} at http://localhost:${port}/graphql`);
     if (sandbox && sandboxWebhookSecret) {
       void fetch(`${sandbox.url('moov')}/__sandbox/webhooks`, {
         method: 'PUT',
@@ -72,6 +72,8 @@ async function main(): Promise<void> {
         .catch(() => console.warn('ticketgraph: could not register the moov sandbox webhook'));
     }
   });
+  const metricsServer = config.metricsPort === null ? undefined : createMetricsServer(metrics.registry, config.server);
+  metricsServer?.listen(config.metricsPort ?? 0, config.host, () => console.log(`ticketgraph: metrics at http://localhost:${config.metricsPort}/metrics`));
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`ticketgraph: ${signal} received, finishing in-flight requests`);
     // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
+    metricsServer?.close();
     server.close(() => {
       // The lease is given up first, so another replica takes the polling over at its next tick.
       void pollers

@@ -1,4 +1,4 @@
-import type { WriteOperation } from '../datasources/provider.js';
+import type { WriteOperation } from '../upstream/provider.js';
 import type { ActivityModel } from '../model/activity.js';
 import type { TicketModel } from '../model/ticket.js';
 

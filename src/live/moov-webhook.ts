@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { Registry } from '../datasources/registry.js';
-import { isUpstreamError } from '../datasources/upstream-error.js';
+import type { Registry } from '../providers/registry.js';
+import { isUpstreamError } from '../upstream/errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Secret } from '../secret.js';
 import type { TicketChangeKind } from './events.js';

@@ -1,6 +1,6 @@
 import type { LiveSettings } from '../config.js';
-import type { TicketProvider } from '../datasources/provider.js';
-import type { Registry } from '../datasources/registry.js';
+import type { TicketProvider } from '../upstream/provider.js';
+import type { Registry } from '../providers/registry.js';
 import type { Metrics } from '../metrics.js';
 import type { ActivityModel } from '../model/activity.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
@@ -124,8 +124,10 @@ export function startPollers(deps: PollerDeps): Pollers {
     }
     const provider = deps.registry.get(key);
     try {
-      for (const source of provider.listSources({})) {
+      for (const [index, source] of provider.listSources({}).entries()) {
         if (stopped) return;
+        // Renewed before each list, so a slow round keeps its lease; lost means another replica polls now.
+        if (index > 0 && !(await state.lease(`poll:${key}`, deps.live.instanceId, deps.settings.leaseMs))) return;
         await pollSource(key, provider, source);
       }
       deps.metrics.livePolls.inc({ provider: key, outcome: 'ok' });

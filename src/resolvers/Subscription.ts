@@ -1,12 +1,12 @@
 import { filter, pipe } from 'graphql-yoga';
 import type { Context } from '../context.js';
-import { deadlineSignal } from '../datasources/http.js';
+import { deadlineSignal } from '../upstream/http.js';
 import type { SubscriptionResolvers } from '../generated/resolvers-types.js';
 import type { TicketChangeEvent } from '../live/events.js';
-import { matchesFilter } from '../loaders/feed.js';
+import { matchesFilter } from '../feed/merge.js';
 import { createLoaders } from '../loaders/index.js';
 import { ProviderOutcomes } from '../outcomes.js';
-import { parseFeedFilter } from './Query.js';
+import { parseFeedFilter } from './arguments.js';
 
 /** The previous event's deadline, released when the next event starts. */
 const releases = new WeakMap<object, () => void>();

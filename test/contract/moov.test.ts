@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MoovSettings } from '../../src/config.js';
-import { MoovProvider } from '../../src/datasources/moov/index.js';
+import type { MoovSettings } from '../../src/providers/moov/settings.js';
+import { MoovProvider } from '../../src/providers/moov/client.js';
 import {
   moovCreateTicketErrorSchema,
   moovGenericErrorSchema,
@@ -8,13 +8,13 @@ import {
   moovTicketListSchema,
   moovTicketSchema,
   moovUpdateTicketErrorSchema,
-} from '../../src/datasources/moov/schemas.js';
-import type { ProviderFilter } from '../../src/datasources/provider.js';
-import { UpstreamError } from '../../src/datasources/upstream-error.js';
+} from '../../src/providers/moov/wire.js';
+import type { ProviderFilter } from '../../src/upstream/provider.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
 import { TicketgraphError } from '../../src/errors.js';
 import type { TicketModel } from '../../src/model/ticket.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { moovSandboxCredentials } from '../../src/sandbox/moov/index.js';
+import { moovSandboxCredentials } from '../../src/providers/moov/simulator/index.js';
 import { Secret } from '../../src/secret.js';
 import { testDeps } from '../helpers/settings.js';
 

@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SpacebringSettings } from '../../src/config.js';
-import { SpacebringProvider } from '../../src/datasources/spacebring/index.js';
+import type { SpacebringSettings } from '../../src/providers/spacebring/settings.js';
+import { SpacebringProvider } from '../../src/providers/spacebring/client.js';
 import {
   spacebringCommentResultSchema,
   spacebringErrorSchema,
   spacebringTicketDetailSchema,
   spacebringTicketListSchema,
   spacebringTicketUpdateSchema,
-} from '../../src/datasources/spacebring/schemas.js';
-import { UpstreamError } from '../../src/datasources/upstream-error.js';
+} from '../../src/providers/spacebring/wire.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
 import { encodeId } from '../../src/ids.js';
 import type { TicketModel } from '../../src/model/ticket.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SandboxFault } from '../../src/config.js';
+import type { SandboxFault } from '../../src/simkit/server.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../../src/model/provider.js';
 import { expectWellFormed } from '../fuzz/invariants.js';
 import { startTestServer, type GqlResult, type TestServer } from '../helpers/server.js';

@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseConfig } from '../../src/config.js';
-import { createRegistry } from '../../src/datasources/registry.js';
+import { createRegistry } from '../../src/providers/registry.js';
 import { encodeId } from '../../src/ids.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { ProviderKey } from '../../src/model/provider.js';

@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createAuthenticator } from '../../src/auth.js';
 import { parseConfig, type Config } from '../../src/config.js';
-import { createRegistry, type Registry } from '../../src/datasources/registry.js';
+import { createHttpServer } from '../../src/http-server.js';
+import { createRegistry, type Registry } from '../../src/providers/registry.js';
 import { CHANGES_TOPIC, createLiveHub, type LiveHub } from '../../src/live/hub.js';
 import { startPollers, type Pollers } from '../../src/live/poller.js';
 import { attachWebSocket } from '../../src/live/websocket.js';
@@ -91,7 +92,7 @@ export async function startGateway(sandbox: Sandbox, env: Record<string, string>
   const live = createLiveHub({ redisUrl: config.redisUrl, metrics, log: () => {} });
   wire?.(live);
   const yoga = createTicketgraph(config, { registry, metrics, live });
-  const server: Server = createServer(yoga);
+  const server: Server = createHttpServer(yoga, config.server);
   const closeWs = attachWebSocket(server, yoga, createAuthenticator(config.auth));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

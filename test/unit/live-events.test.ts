@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventSerializer } from '../../src/live/events.js';
 import { parseMoovTimestamp, signMoov } from '../../src/live/moov-webhook.js';
-import { signMoovWebhook } from '../../src/sandbox/moov/webhooks.js';
+import { signMoovWebhook } from '../../src/providers/moov/simulator/webhooks.js';
 
 describe('eventSerializer (live events across Redis)', () => {
   it('brings Dates back as Dates and leaves date-like strings of raw payloads alone', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type SimulatorDefinition, type SimulatorHandle } from '../../src/sandbox/core.js';
+import { startSimulator, type SimulatorDefinition, type SimulatorHandle } from '../../src/simkit/server.js';
 
 /** A minimal provider dialect, so the knobs are tested apart from any real provider. */
 const definition: SimulatorDefinition = {

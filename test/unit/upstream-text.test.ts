@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { seg } from '../../src/datasources/http.js';
-import { providerText, safeRequestId } from '../../src/datasources/upstream-error.js';
+import { seg } from '../../src/upstream/http.js';
+import { providerText, safeRequestId } from '../../src/upstream/errors.js';
 import { Secret } from '../../src/secret.js';
 
 describe('seg (issue 13: dot segments)', () => {
