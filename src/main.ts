@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const yoga = createTicketgraph(config, { registry, metrics, live });
   const server = createHttpServer(yoga, config.server);
   // GraphQL over WebSocket on the same path; SSE needs nothing more than yoga itself.
-  const closeWebSocket = attachWebSocket(server, yoga, createAuthenticator(config.auth));
+  const closeWebSocket = attachWebSocket(server, yoga, createAuthenticator(config.auth), { maxPayload: config.maxBodyBytes });
   const pollers = startPollers({ registry, live, metrics, settings: config.live });
   if (pollers.providers.length > 0) {
     console.log(`ticketgraph: polling ${pollers.providers.map((key) => `${key} every ${config.live.pollMs[key]} ms`).join(', ')} for live changes${live.shared ? ' (one replica at a time, Redis lease)' : ''}`);

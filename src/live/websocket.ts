@@ -1,9 +1,10 @@
 import type { Server } from 'node:http';
-import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { GraphQLError, parse, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Authenticator } from '../auth.js';
 import type { Ticketgraph } from '../server.js';
+import { inputError } from '../use-input-guard.js';
 
 type EnvelopedExecution = ReturnType<Ticketgraph['getEnveloped']>;
 
@@ -35,6 +36,24 @@ function socketSignal(socket: WebSocket): AbortSignal {
   return signal;
 }
 
+/**
+ * An operation refused before execution, answered as a result with errors (a `next` message,
+ * then `complete`), as over HTTP. graphql-ws also takes an array of errors from onSubscribe,
+ * but checks it with `instanceof GraphQLError`, which fails whenever its copy of graphql is
+ * not the one that built the error (ESM/CJS, bundlers, vitest).
+ */
+const REFUSED_DOCUMENT = parse('{ __typename }');
+
+function answerWith(errors: readonly GraphQLError[]): ExecutionArgs {
+  const result = { errors };
+  return {
+    schema: undefined as unknown as ExecutionArgs['schema'],
+    // graphql-ws picks execute or subscribe from the document's operation: one is needed, any.
+    document: REFUSED_DOCUMENT,
+    rootValue: { execute: () => result, subscribe: () => result },
+  };
+}
+
 function toHeaders(incoming: Record<string, string | string[] | undefined>): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(incoming)) {
@@ -51,8 +70,9 @@ function toHeaders(incoming: Record<string, string | string[] | undefined>): Hea
  * HTTP. A client proves itself once, at connection init: a missing or wrong credential
  * closes the socket with 4403 before any operation runs.
  */
-export function attachWebSocket(server: Server, yoga: Ticketgraph, authenticate: Authenticator | null): () => Promise<void> {
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+export function attachWebSocket(server: Server, yoga: Ticketgraph, authenticate: Authenticator | null, options: { maxPayload: number }): () => Promise<void> {
+  // A message is bounded as a request body is (MAX_BODY_BYTES); ws's own default is 100 MiB.
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: options.maxPayload });
   const disposable = useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedExecution).execute(args),
@@ -63,6 +83,9 @@ export function attachWebSocket(server: Server, yoga: Ticketgraph, authenticate:
         return (await authenticate(request)).ok;
       },
       onSubscribe: async (ctx, _id, payload) => {
+        // HTTP operations pass useInputGuard in yoga's onParams; these do not reach it.
+        const refused = inputError(payload);
+        if (refused) return answerWith([refused]);
         // The context factory and plugins expect a fetch Request (its signal, its headers): the
         // upgrade request's headers, with a signal that aborts when the socket closes.
         const request = new Request(`http://ticketgraph${yoga.graphqlEndpoint}`, { headers: toHeaders(ctx.extra.request.headers), signal: socketSignal(ctx.extra.socket) });
@@ -72,7 +95,7 @@ export function attachWebSocket(server: Server, yoga: Ticketgraph, authenticate:
           document = enveloped.parse(payload.query);
         } catch (error) {
           // A syntax error is the client's: an error message on this operation, not a closed socket.
-          if (error instanceof GraphQLError) return [error];
+          if (error instanceof GraphQLError) return answerWith([error]);
           throw error;
         }
         const args: ExecutionArgs = {
@@ -84,7 +107,7 @@ export function attachWebSocket(server: Server, yoga: Ticketgraph, authenticate:
           rootValue: enveloped,
         };
         const errors = enveloped.validate(args.schema, args.document);
-        return errors.length > 0 ? errors : args;
+        return errors.length > 0 ? answerWith(errors) : args;
       },
     },
     wss,

@@ -100,6 +100,26 @@ describe('Subscription.ticketChanged across two replicas sharing Redis (issue 20
     }
   });
 
+  it('refuses over graphql-ws what the HTTP input guard refuses (variables with a lone surrogate), with BAD_USER_INPUT', async () => {
+    const { client } = wsClient(b.url, { Authorization: `Bearer ${KEY}` });
+    const stream = wsSubscribe(client, CHANGES, { filter: { search: 'bad \ud800 input' } });
+    // Answered as over HTTP: a result with the error, then the end of the operation.
+    const result = await stream.next();
+    expect(JSON.stringify(result)).toContain('BAD_USER_INPUT');
+    await client.dispose();
+  });
+
+  it('accepts WebSocket upgrades on /graphql only', async () => {
+    const { default: WebSocket } = await import('ws');
+    const socket = new WebSocket(`${b.url.replace(/^http/, 'ws')}/other`, 'graphql-transport-ws');
+    const status = await new Promise<number>((resolve) => {
+      socket.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+      socket.on('error', () => resolve(-1));
+    });
+    expect(status).not.toBe(101);
+    socket.terminate();
+  });
+
   it('a subscriber with a filter hears only matching tickets', async () => {
     const hostup = await firstTicket('HOSTUP');
     const sonzai = await firstTicket('SONZAI');

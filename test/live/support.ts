@@ -93,7 +93,7 @@ export async function startGateway(sandbox: Sandbox, env: Record<string, string>
   wire?.(live);
   const yoga = createTicketgraph(config, { registry, metrics, live });
   const server: Server = createHttpServer(yoga, config.server);
-  const closeWs = attachWebSocket(server, yoga, createAuthenticator(config.auth));
+  const closeWs = attachWebSocket(server, yoga, createAuthenticator(config.auth), { maxPayload: config.maxBodyBytes });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const pollers = startPollers({ registry, live, metrics, settings: config.live, log: () => {} });
