@@ -13,6 +13,7 @@ import { deadlineSignal } from './upstream/http.js';
 import type { Registry } from './providers/registry.js';
 import { createLiveHub, type LiveHub } from './live/hub.js';
 import { useMoovWebhook } from './live/use-moov-webhook.js';
+import { EntityDirectory } from './directory.js';
 import { limitEntityRepresentations } from './entities-limit.js';
 import { clientErrorCode, maskError, toGraphQLError } from './errors.js';
 import { createLoaders } from './loaders/index.js';
@@ -26,6 +27,7 @@ import { useGraphiQL } from './use-graphiql.js';
 import { useHideSuggestions } from './use-hide-suggestions.js';
 import { useInputGuard } from './use-input-guard.js';
 import { useRoutes } from './use-routes.js';
+import { useCostLimit } from './use-cost-limit.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
 
@@ -39,7 +41,7 @@ export function createSchema(): GraphQLSchema {
   return buildSubgraphSchema({ typeDefs: parse(loadTypeDefs()), resolvers: resolvers as GraphQLResolverMap<unknown> });
 }
 
-const DEFAULT_QUERY = /* GraphQL */ `# ticketgraph: one API over five ticket providers.
+export const DEFAULT_QUERY = /* GraphQL */ `# ticketgraph: one API over five ticket providers.
 # No credentials configured: they run on the sandbox.
 
 query LatestTickets {
@@ -123,6 +125,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
   const isDev = config.env !== 'production';
   const deadlines = new WeakMap<Request, () => void>();
   const live = deps.live ?? createLiveHub({ redisUrl: null, metrics: deps.metrics });
+  const directory = new EntityDirectory();
   const logger = config.logLevel === 'silent' ? undefined : createServerLogger(config.logLevel, clientErrorCode);
   // With METRICS_PORT, main.ts serves /metrics on its own server and the main port has none.
   const metricsEndpoint = config.metricsPort === null ? '/metrics' : null;
@@ -152,6 +155,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
         registry: deps.registry,
         metrics: deps.metrics,
         live,
+        directory,
         outcomes,
         signal,
         loaders: createLoaders({ registry: deps.registry, outcomes, signal, concurrency: config.concurrency }),
@@ -171,12 +175,14 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       useInputGuard(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },
-        costLimit: { maxCost: 20_000 },
+        // Priced by useCostLimit instead, which sees variables.
+        costLimit: { enabled: false },
         maxAliases: { n: 30 },
         maxTokens: { n: 4000 },
         maxDirectives: { n: 50 },
         blockFieldSuggestion: { enabled: !isDev },
       }),
+      useCostLimit(config.maxQueryCost),
       ...(isDev ? [] : [useHideSuggestions()]),
       ...(config.introspection ? [] : [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof NoSchemaIntrospectionCustomRule) => void }) => addValidationRule(NoSchemaIntrospectionCustomRule) }]),
       useProviderOutcomes(),
