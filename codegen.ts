@@ -40,6 +40,7 @@ const config: CodegenConfig = {
           ProviderInfo: '../providers/registry.js#ProviderInfoModel',
           TicketConnection: '../model/page.js#TicketConnectionModel',
           ActivityConnection: '../model/page.js#ActivityConnectionModel',
+          TicketChange: '../live/events.js#TicketChangeEvent',
         },
       },
     },

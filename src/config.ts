@@ -46,6 +46,22 @@ export interface ServerSettings {
   headersTimeoutMs: number;
 }
 
+export interface LiveSettings {
+  /**
+   * Poll interval per provider in ms; 0 turns polling off for that provider.
+   * @default 5000 on the sandbox, 30000 live, 0 for Moov when its webhooks are configured
+   */
+  pollMs: Record<ProviderKey, number>;
+  /** How long a replica's poller lease lives without renewal (a dead holder's lease expires after it). @default max(3 × the longest poll interval, 3000) */
+  leaseMs: number;
+  /** Moov webhook verification; null: `POST /webhooks/moov` answers 404. */
+  moovWebhook: {
+    secret: Secret;
+    /** Oldest X-Timestamp accepted (and furthest in the future). @default 300000 */
+    toleranceMs: number;
+  } | null;
+}
+
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
@@ -99,6 +115,8 @@ export interface Config {
   };
   /** Longest wait for in-flight requests after SIGTERM before the process exits anyway. @default 10000 */
   shutdownGraceMs: number;
+  /** Live changes: polling and webhooks behind `Subscription.ticketChanged`. */
+  live: LiveSettings;
   sandbox: {
     seed: number;
     /** Tickets per provider. @default 300 */
@@ -216,7 +234,33 @@ const envSchema = z.object({
     },
     z.partialRecord(z.enum(PROVIDER_KEYS), faultSchema).optional(),
   ),
+  CHANGES_POLL_MS: int(0, 86_400_000),
+  CHANGES_POLL_MS_SPACEBRING: int(0, 86_400_000),
+  CHANGES_POLL_MS_MOOV: int(0, 86_400_000),
+  CHANGES_POLL_MS_HOSTUP: int(0, 86_400_000),
+  CHANGES_POLL_MS_ZAIA: int(0, 86_400_000),
+  CHANGES_POLL_MS_SONZAI: int(0, 86_400_000),
+  CHANGES_LEASE_MS: int(500, 3_600_000),
+  MOOV_WEBHOOK_SECRET: str(),
+  MOOV_WEBHOOK_TOLERANCE_MS: int(1000, 86_400_000),
 });
+type Env = z.infer<typeof envSchema>;
+
+function live(env: Env, providers: Config['providers']): LiveSettings {
+  const moovWebhook = env.MOOV_WEBHOOK_SECRET
+    ? { secret: new Secret(env.MOOV_WEBHOOK_SECRET), toleranceMs: env.MOOV_WEBHOOK_TOLERANCE_MS ?? 300_000 }
+    : null;
+  const pollMs = {} as Record<ProviderKey, number>;
+  for (const key of PROVIDER_KEYS) {
+    const own = env[`CHANGES_POLL_MS_${key.toUpperCase() as Uppercase<ProviderKey>}`];
+    // Moov pushes its changes when its webhooks are set up: polling it too would only spend its rate budget.
+    const fallback = key === 'moov' && moovWebhook ? 0 : providers[key].mode === 'sandbox' ? 5000 : 30_000;
+    pollMs[key] = own ?? env.CHANGES_POLL_MS ?? fallback;
+  }
+  const longest = Math.max(...Object.values(pollMs));
+  return { pollMs, leaseMs: env.CHANGES_LEASE_MS ?? Math.max(3 * longest, 3000), moovWebhook };
+}
+
 function corsConfig(origins: string[] | undefined, maxAgeSeconds: number): CorsConfig {
   if (!origins) return { mode: 'off', maxAgeSeconds };
   if (origins.includes('*')) {
@@ -239,7 +283,6 @@ function corsConfig(origins: string[] | undefined, maxAgeSeconds: number): CorsC
   return { mode: 'list', origins, maxAgeSeconds };
 }
 
-type Env = z.infer<typeof envSchema>;
 
 function sharedState(env: Env, providers: Config['providers']): SharedStateConfig {
   const byProvider = (pick: (key: ProviderKey) => number): Record<ProviderKey, number> =>
@@ -329,6 +372,7 @@ export function parseConfig(source: EnvSource): Config {
       serviceName: env.OTEL_SERVICE_NAME ?? 'ticketgraph',
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
+    live: live(env, providers),
     sandbox: { seed: env.SANDBOX_SEED ?? 42, tickets: env.SANDBOX_TICKETS ?? 300, faults: env.SANDBOX_FAULTS ?? {} },
   };
 }

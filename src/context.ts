@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import type { LiveHub } from './live/hub.js';
 import type { Registry } from './providers/registry.js';
 import type { EntityDirectory } from './directory.js';
 import type { Loaders } from './loaders/index.js';
@@ -17,4 +18,6 @@ export interface Context {
   outcomes: ProviderOutcomes;
   /** Aborts when the client goes away or the operation's deadline passes. */
   signal: AbortSignal;
+  /** The live change feed: mutations announce on it, subscriptions listen to it. */
+  live: LiveHub;
 }

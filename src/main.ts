@@ -1,12 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { collectDefaultMetrics } from 'prom-client';
+import { createAuthenticator } from './auth.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createRegistry } from './providers/registry.js';
 import { createHttpServer, createMetricsServer } from './http-server.js';
+import { createLiveHub } from './live/hub.js';
+import { startPollers } from './live/poller.js';
+import { attachWebSocket } from './live/websocket.js';
 import { createMetrics } from './metrics.js';
 import { PROVIDER_KEYS } from './model/provider.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
-import { redact } from './secret.js';
+import { redact, Secret } from './secret.js';
 import { createDrain, Readiness } from './readiness.js';
 import { createTicketgraph } from './server.js';
 import { startTracing } from './telemetry.js';
@@ -48,12 +53,31 @@ async function main(): Promise<void> {
   const registry = createRegistry(config, { http: config.http, metrics, sandbox });
   // Config parsed and the sandbox up (both awaited above): a Redis-backed feature adds its own check.
   const readiness = new Readiness();
-  const yoga = createTicketgraph(config, { registry, metrics, logger, readiness });
+  // On the sandbox, Moov's simulator sends its webhooks to this gateway, signed with a secret made up here.
+  const sandboxWebhookSecret = sandbox?.providers.includes('moov') && !config.live.moovWebhook ? randomBytes(32).toString('hex') : null;
+  if (sandboxWebhookSecret) config.live.moovWebhook = { secret: new Secret(sandboxWebhookSecret), toleranceMs: 300_000 };
+  const live = createLiveHub({ redisUrl: config.sharedState.redisUrl?.reveal() ?? null, metrics });
+  const yoga = createTicketgraph(config, { registry, metrics, logger, readiness, live });
   const server = createHttpServer(yoga, config.server);
+  // GraphQL over WebSocket on the same path; SSE needs nothing more than yoga itself.
+  const closeWebSocket = attachWebSocket(server, yoga, createAuthenticator(config.auth), { maxPayload: config.maxBodyBytes });
+  const pollers = startPollers({ registry, live, metrics, settings: config.live });
+  if (pollers.providers.length > 0) {
+    console.log(`ticketgraph: polling ${pollers.providers.map((key) => `${key} every ${config.live.pollMs[key]} ms`).join(', ')} for live changes${live.shared ? ' (one replica at a time, Redis lease)' : ''}`);
+  }
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ port }, `${config.graphiql ? 'GraphiQL' : 'GraphQL'} at http://localhost:${port}/graphql`);
+    if (sandbox && sandboxWebhookSecret) {
+      void fetch(`${sandbox.url('moov')}/__sandbox/webhooks`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: `http://127.0.0.1:${port}/webhooks/moov`, secret: sandboxWebhookSecret }),
+      })
+        .then((response) => logger.info(`the moov sandbox delivers its webhooks to /webhooks/moov (${response.status})`))
+        .catch(() => logger.warn('could not register the moov sandbox webhook'));
+    }
   });
   const metricsServer = config.metricsPort === null ? undefined : createMetricsServer(metrics.registry, config.server);
   metricsServer?.listen(config.metricsPort ?? 0, config.host, () => logger.info({ port: config.metricsPort }, `metrics at http://localhost:${config.metricsPort}/metrics`));
@@ -67,8 +91,12 @@ async function main(): Promise<void> {
     // A last resort beyond the drain's own bound (a stuck sandbox or exporter flush).
     setTimeout(() => process.exit(0), config.shutdownGraceMs + 5000).unref();
     metricsServer?.close();
-    void drain()
-      .then(() => Promise.allSettled([registry.close(), sandbox?.close(), tracing?.shutdown()]))
+    // The polling lease is given up first, so another replica takes the polling over at its next tick.
+    void closeWebSocket();
+    void pollers
+      .stop()
+      .then(() => drain())
+      .then(() => Promise.allSettled([live.close(), registry.close(), sandbox?.close(), tracing?.shutdown()]))
       .finally(() => {
         logger.info('stopped');
         process.exit(0);

@@ -15,6 +15,9 @@ export interface Metrics {
   pacingRefused: Counter<'provider'>;
   redisUp: Gauge;
   payloadDrift: Counter<'provider' | 'kind'>;
+  liveEvents: Counter<'source' | 'kind'>;
+  webhookDeliveries: Counter<'provider' | 'outcome'>;
+  livePolls: Counter<'provider' | 'outcome'>;
 }
 
 export function createMetrics(registry = new Registry()): Metrics {
@@ -72,6 +75,24 @@ export function createMetrics(registry = new Registry()): Metrics {
     redisUp: new Gauge({
       name: 'ticketgraph_redis_up',
       help: '1 while the shared-state Redis is connected (0 while away, or not configured)',
+        registers: [registry],
+      }),
+    liveEvents: new Counter({
+      name: 'ticketgraph_live_events_total',
+      help: 'Ticket changes published to the live feed (Subscription.ticketChanged), by the replica that saw them',
+      labelNames: ['source', 'kind'],
+      registers: [registry],
+    }),
+    webhookDeliveries: new Counter({
+      name: 'ticketgraph_webhook_deliveries_total',
+      help: 'Provider webhook deliveries by outcome: accepted, duplicate, or refused as forged, stale, replayed or malformed',
+      labelNames: ['provider', 'outcome'],
+      registers: [registry],
+    }),
+    livePolls: new Counter({
+      name: 'ticketgraph_live_polls_total',
+      help: 'Polling rounds of a provider by this replica: ok, failed, or skipped (another replica holds the lease)',
+      labelNames: ['provider', 'outcome'],
       registers: [registry],
     }),
   };

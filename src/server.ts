@@ -11,6 +11,8 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { deadlineSignal } from './upstream/http.js';
 import type { Registry } from './providers/registry.js';
+import { createLiveHub, type LiveHub } from './live/hub.js';
+import { useMoovWebhook } from './live/use-moov-webhook.js';
 import { EntityDirectory } from './directory.js';
 import { limitEntityRepresentations } from './entities-limit.js';
 import { clientErrorCode, maskError, toGraphQLError } from './errors.js';
@@ -70,6 +72,25 @@ query LatestTickets {
 }
 `;
 
+// Subscriptions run over SSE from GraphiQL (yoga's default protocol): this second tab works as is.
+const LIVE_SUBSCRIPTION = /* GraphQL */ `# Live changes from every provider: writes through this API, Moov webhooks and polling.
+# Press play, then change a ticket (a mutation in the first tab, or a simulator's REST API).
+
+subscription LiveChanges {
+  ticketChanged {
+    kind
+    source
+    occurredAt
+    ticket { id provider number title status updatedAt }
+    activity {
+      kind
+      author { name }
+      ... on CommentActivity { body }
+    }
+  }
+}
+`;
+
 /**
  * Adds what happened to each provider to the response: the failures the feed survived
  * become errors with path, code and provider, and `extensions.providers` lists every
@@ -108,6 +129,8 @@ export interface TicketgraphDeps {
   logger?: Logger | undefined;
   /** What `/ready` answers from. @default ready at once */
   readiness?: Readiness | undefined;
+  /** The live change feed; an in-process one when not given (main.ts passes the Redis-backed one). */
+  live?: LiveHub;
 }
 
 export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
@@ -116,6 +139,7 @@ export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
 export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticketgraph {
   const isDev = config.env !== 'production';
   const deadlines = new WeakMap<Request, () => void>();
+  const live = deps.live ?? createLiveHub({ redisUrl: null, metrics: deps.metrics });
   const directory = new EntityDirectory();
   const logger = deps.logger ?? createLogger({ level: config.logLevel, pretty: config.env === 'development' });
   const log = yogaLogger(logger, clientErrorCode);
@@ -146,6 +170,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
         config,
         registry: deps.registry,
         metrics: deps.metrics,
+        live,
         directory,
         outcomes,
         signal,
@@ -164,11 +189,13 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       useDriftWarnings(),
       useReadiness(deps.readiness ?? new Readiness(), deps.registry),
       { onResponse: ({ request }) => deadlines.get(request)?.() },
+      // Before the routes and client auth: Moov authenticates with its signature (POST /webhooks/moov).
+      ...(config.live.moovWebhook ? [useMoovWebhook({ ...config.live.moovWebhook, registry: deps.registry, live, metrics: deps.metrics })] : []),
       // In this order: unknown paths 404, preflights answered, GraphiQL's page served, and
       // only then credentials asked for (of everything left), and the body type checked.
       useRoutes({ graphqlEndpoint: '/graphql', metricsEndpoint }),
       useCors(config.cors),
-      ...(config.graphiql ? [useGraphiQL({ endpoint: '/graphql', title: 'ticketgraph', defaultQuery: DEFAULT_QUERY })] : []),
+      ...(config.graphiql ? [useGraphiQL({ endpoint: '/graphql', title: 'ticketgraph', defaultQuery: DEFAULT_QUERY, defaultTabs: [{ query: DEFAULT_QUERY }, { query: LIVE_SUBSCRIPTION }] })] : []),
       useClientAuth(createAuthenticator(config.auth, log)),
       useCsrfGuard(),
       useInputGuard(),

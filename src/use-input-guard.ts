@@ -78,20 +78,21 @@ const refuse = (message: string) => new GraphQLError(message, { extensions: { co
 export function useInputGuard(): Plugin {
   return {
     onParams({ params, setResult }) {
-      if (typeof params.query === 'string' && documentNesting(params.query) > MAX_INPUT_NESTING) {
-        setResult({ errors: [refuse(`The document is nested deeper than ${MAX_INPUT_NESTING} levels`)] });
-        return;
-      }
-      for (const [name, value] of [['variables', params.variables], ['extensions', params.extensions]] as const) {
-        const problem = variablesProblem(value);
-        if (problem) {
-          setResult({ errors: [refuse(`The request's ${name} contain ${problem}`)] });
-          return;
-        }
-      }
-      if (typeof params.operationName === 'string' && !wellFormed(params.operationName)) {
-        setResult({ errors: [refuse('The operation name is not valid Unicode')] });
-      }
+      const error = inputError(params);
+      if (error) setResult({ errors: [error] });
     },
   };
+}
+
+/** The same checks for operations that do not come through yoga's params (graphql-ws, live/websocket.ts). */
+export function inputError(params: { query?: unknown; variables?: unknown; extensions?: unknown; operationName?: unknown }): GraphQLError | null {
+  if (typeof params.query === 'string' && documentNesting(params.query) > MAX_INPUT_NESTING) {
+    return refuse(`The document is nested deeper than ${MAX_INPUT_NESTING} levels`);
+  }
+  for (const [name, value] of [['variables', params.variables], ['extensions', params.extensions]] as const) {
+    const problem = variablesProblem(value);
+    if (problem) return refuse(`The request's ${name} contain ${problem}`);
+  }
+  if (typeof params.operationName === 'string' && !wellFormed(params.operationName)) return refuse('The operation name is not valid Unicode');
+  return null;
 }

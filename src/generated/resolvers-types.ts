@@ -7,6 +7,7 @@ import type { TagModel } from '../model/tag.js';
 import type { ActivityModel, CreatedActivityModel, CommentActivityModel, StatusChangeActivityModel, AssignmentChangeActivityModel, TagChangeActivityModel, FieldChangeActivityModel, AttachmentModel } from '../model/activity.js';
 import type { ProviderInfoModel } from '../providers/registry.js';
 import type { TicketConnectionModel, ActivityConnectionModel } from '../model/page.js';
+import type { TicketChangeEvent } from '../live/events.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -627,6 +628,19 @@ export type StatusChangeActivity = Activity & {
   toStatus?: Maybe<TicketStatus>;
 };
 
+/** Live changes, over GraphQL-over-SSE (POST or GET /graphql with `Accept: text/event-stream`) or WebSocket (`graphql-transport-ws` on /graphql). Both need the same client credentials as queries. */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every change of a ticket ticketgraph learns of: its own mutations (on any replica), Moov webhooks, and polling of the providers' lists. The filter works as in `Query.tickets`, applied to the ticket after the change; an event reaches each subscriber once. */
+  ticketChanged: TicketChange;
+};
+
+
+/** Live changes, over GraphQL-over-SSE (POST or GET /graphql with `Accept: text/event-stream`) or WebSocket (`graphql-transport-ws` on /graphql). Both need the same client credentials as queries. */
+export type SubscriptionTicketChangedArgs = {
+  filter?: InputMaybe<TicketFilter>;
+};
+
 /** A label on a ticket, in one provider. */
 export type Tag = Node & {
   __typename?: 'Tag';
@@ -745,6 +759,45 @@ export type TicketActionInput = {
   /** Global id of the ticket (`Ticket.id`). */
   ticketId: Scalars['ID']['input'];
 };
+
+/** One change of one ticket, as the live feed reports it. */
+export type TicketChange = {
+  __typename?: 'TicketChange';
+  /** The activity the change created, where the source knows it (mutations that return one; polling where the timeline shows it). */
+  activity?: Maybe<Activity>;
+  /** What changed. */
+  kind: TicketChangeKind;
+  /** When the change happened: the provider's time where it gives one, otherwise when ticketgraph saw it. */
+  occurredAt: Scalars['DateTime']['output'];
+  /** How ticketgraph learned of it. */
+  source: TicketChangeSource;
+  /** The ticket as it was read when the change was seen. */
+  ticket: Ticket;
+};
+
+/** What kind of change a `TicketChange` reports. */
+export type TicketChangeKind =
+  /** The assignee changed, or a person took the ticket over. */
+  | 'ASSIGNED'
+  /** A comment, reply or message was added. */
+  | 'COMMENTED'
+  /** The ticket was opened. */
+  | 'CREATED'
+  /** The status moved (closed, reopened, resolved, set). */
+  | 'STATUS_CHANGED'
+  /** A tag was added or removed. */
+  | 'TAGGED'
+  /** Something else changed (another field, or a change whose kind the source does not say). */
+  | 'UPDATED';
+
+/** Where ticketgraph learned of a change. */
+export type TicketChangeSource =
+  /** Polling the provider's list, newest update first, against the last state seen. */
+  | 'POLL'
+  /** A provider's webhook (Moov). */
+  | 'WEBHOOK'
+  /** A mutation of this API (on any replica). */
+  | 'WRITE';
 
 /** One page of the ticket feed, newest update first. */
 export type TicketConnection = {
@@ -1007,12 +1060,16 @@ export type ResolversTypes = {
   RequesterInput: RequesterInput;
   SetTicketStatusInput: SetTicketStatusInput;
   StatusChangeActivity: ResolverTypeWrapper<StatusChangeActivityModel>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Tag: ResolverTypeWrapper<TagModel>;
   TagChangeActivity: ResolverTypeWrapper<TagChangeActivityModel>;
   TakeOverTicketInput: TakeOverTicketInput;
   Team: ResolverTypeWrapper<TeamModel>;
   Ticket: ResolverTypeWrapper<TicketModel>;
   TicketActionInput: TicketActionInput;
+  TicketChange: ResolverTypeWrapper<TicketChangeEvent>;
+  TicketChangeKind: TicketChangeKind;
+  TicketChangeSource: TicketChangeSource;
   TicketConnection: ResolverTypeWrapper<TicketConnectionModel>;
   TicketEdge: ResolverTypeWrapper<Omit<TicketEdge, 'node'> & { node: ResolversTypes['Ticket'] }>;
   TicketFilter: TicketFilter;
@@ -1055,12 +1112,14 @@ export type ResolversParentTypes = {
   RequesterInput: RequesterInput;
   SetTicketStatusInput: SetTicketStatusInput;
   StatusChangeActivity: StatusChangeActivityModel;
+  Subscription: Record<PropertyKey, never>;
   Tag: TagModel;
   TagChangeActivity: TagChangeActivityModel;
   TakeOverTicketInput: TakeOverTicketInput;
   Team: TeamModel;
   Ticket: TicketModel;
   TicketActionInput: TicketActionInput;
+  TicketChange: TicketChangeEvent;
   TicketConnection: TicketConnectionModel;
   TicketEdge: Omit<TicketEdge, 'node'> & { node: ResolversParentTypes['Ticket'] };
   TicketFilter: TicketFilter;
@@ -1261,6 +1320,10 @@ export type StatusChangeActivityResolvers<ContextType = Context, ParentType exte
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  ticketChanged?: SubscriptionResolver<ResolversTypes['TicketChange'], "ticketChanged", ParentType, ContextType, Partial<SubscriptionTicketChangedArgs>>;
+};
+
 export type TagResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Tag'] = ResolversParentTypes['Tag'], FederationReferenceType extends FederationReferenceTypes['Tag'] = FederationReferenceTypes['Tag']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Tag']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1315,6 +1378,14 @@ export type TicketResolvers<ContextType = Context, ParentType extends ResolversP
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type TicketChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TicketChange'] = ResolversParentTypes['TicketChange']> = {
+  activity?: Resolver<Maybe<ResolversTypes['Activity']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TicketChangeKind'], ParentType, ContextType>;
+  occurredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['TicketChangeSource'], ParentType, ContextType>;
+  ticket?: Resolver<ResolversTypes['Ticket'], ParentType, ContextType>;
+};
+
 export type TicketConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TicketConnection'] = ResolversParentTypes['TicketConnection']> = {
   edges?: Resolver<Array<ResolversTypes['TicketEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Ticket']>, ParentType, ContextType>;
@@ -1357,10 +1428,12 @@ export type Resolvers<ContextType = Context> = {
   ProviderInfo?: ProviderInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   StatusChangeActivity?: StatusChangeActivityResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Tag?: TagResolvers<ContextType>;
   TagChangeActivity?: TagChangeActivityResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
   Ticket?: TicketResolvers<ContextType>;
+  TicketChange?: TicketChangeResolvers<ContextType>;
   TicketConnection?: TicketConnectionResolvers<ContextType>;
   TicketEdge?: TicketEdgeResolvers<ContextType>;
   TicketPayload?: TicketPayloadResolvers<ContextType>;

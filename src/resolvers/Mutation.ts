@@ -5,6 +5,7 @@ import type { TicketProvider, WriteOperation, WriteResult } from '../upstream/pr
 import { BadUserInputError, UnsupportedByProviderError } from '../errors.js';
 import type { MutationResolvers } from '../generated/resolvers-types.js';
 import { decodeId, type IdType } from '../ids.js';
+import { KIND_OF_WRITE } from '../live/events.js';
 import { primeTicket } from '../loaders/index.js';
 import type { ProviderKey } from '../model/provider.js';
 
@@ -81,9 +82,17 @@ function providerFor(ctx: Context, key: ProviderKey, operation: WriteOperation):
   return provider;
 }
 
-function done(ctx: Context, clientMutationId: string | null | undefined, result: WriteResult) {
+function done(ctx: Context, clientMutationId: string | null | undefined, result: WriteResult, operation: WriteOperation) {
   primeTicket(ctx.loaders, result.ticket);
   ctx.outcomes.ok(result.ticket.provider);
+  // Announced after the provider accepted the write; not awaited, so the answer never waits on the feed (publish never throws).
+  void ctx.live.publish({
+    kind: KIND_OF_WRITE[operation],
+    source: 'WRITE',
+    ticket: result.ticket,
+    activity: result.activity ?? null,
+    occurredAt: result.activity?.createdAt ?? new Date(),
+  });
   return { clientMutationId: clientMutationId ?? null, ticket: result.ticket, activity: result.activity ?? null };
 }
 
@@ -95,7 +104,7 @@ async function onTicket(
 ) {
   const { provider: key, nativeId } = ticketOf(input.ticketId);
   const provider = providerFor(ctx, key, operation);
-  return done(ctx, input.clientMutationId, await run(provider, nativeId));
+  return done(ctx, input.clientMutationId, await run(provider, nativeId), operation);
 }
 
 export const Mutation: MutationResolvers = {
@@ -120,7 +129,7 @@ export const Mutation: MutationResolvers = {
       },
       { signal: ctx.signal },
     );
-    return done(ctx, input.clientMutationId, result);
+    return done(ctx, input.clientMutationId, result, 'createTicket');
   },
 
   addComment: (_parent, { input }, ctx) =>

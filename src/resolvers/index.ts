@@ -15,6 +15,7 @@ import { Person } from './Person.js';
 import { Provider, ProviderInfo } from './Provider.js';
 import { Query } from './Query.js';
 import { DateTime, JSONScalar } from './scalars.js';
+import { Subscription } from './Subscription.js';
 import { Ticket } from './Ticket.js';
 
 export const resolvers: Resolvers = {
@@ -24,6 +25,7 @@ export const resolvers: Resolvers = {
   ProviderInfo,
   Query,
   Mutation,
+  Subscription,
   Node,
   Ticket,
   Activity,

@@ -70,6 +70,10 @@ export interface SimulatorDefinition {
   rateScope?(req: SimRequest): string;
   /** A variant of a success body that breaks the documented schema (the `drift` knob). */
   drift(body: unknown, route: Route): unknown;
+  /** The provider's own admin paths under `/__sandbox/` (Moov: webhooks); null when the path is not one. */
+  admin?(method: string, path: string, body: unknown): SimResponse | null;
+  /** Called at close (pending webhook deliveries). */
+  close?(): Promise<void>;
 }
 
 export interface SimulatorHandle {
@@ -183,7 +187,7 @@ export async function startSimulator(
       fault = body && typeof body === 'object' ? (body as SandboxFault) : {};
       return { status: 200, body: fault };
     }
-    return { status: 404, body: { error: 'unknown sandbox admin path' } };
+    return definition.admin?.(method, path, body) ?? { status: 404, body: { error: 'unknown sandbox admin path' } };
   };
 
   const server: Server = createServer((req, res) => {
@@ -303,6 +307,7 @@ export async function startSimulator(
     getFault: () => fault,
     close: async () => {
       for (const release of hanging) release();
+      await definition.close?.();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

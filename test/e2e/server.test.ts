@@ -58,6 +58,8 @@ describe('the ticketgraph server (issue 2: the spine)', () => {
     const html = await response.text();
     expect(html).toContain('<title>ticketgraph</title>');
     expect(html).toContain('LatestTickets');
+    // Issue 20: a second tab with the live subscription (GraphiQL runs it over SSE).
+    expect(html).toContain('LiveChanges');
     expect(html).not.toMatch(/unpkg\.com|jsdelivr|cdnjs|esm\.sh/);
   });
 

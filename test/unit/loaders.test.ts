@@ -39,6 +39,8 @@ function setup(providers: FakeProvider[], concurrency = 4) {
     },
     has: (key) => providers.some((p) => p.key === key),
     status: () => [],
+    redisState: () => 'off',
+    close: async () => {},
   };
   const outcomes = new ProviderOutcomes();
   const deps: LoaderDeps = { registry, outcomes, signal: new AbortController().signal, concurrency };

@@ -6,6 +6,7 @@ import { Random } from '../../../simkit/random.js';
 import type { SandboxProvider, SimulatorOptions } from '../../../simkit/types.js';
 import { generateMoovData, moovSandboxCredentials } from './data.js';
 import { bare, moovRoutes, MoovStore } from './routes.js';
+import { MoovWebhookSender } from './webhooks.js';
 import type { MoovSettings } from '../settings.js';
 
 export { moovSandboxCredentials } from './data.js';
@@ -42,7 +43,8 @@ export function createMoovSimulator(options: SimulatorOptions): SandboxProvider<
   const store = new MoovStore(accountIds, tickets);
   const ids = new Random(options.seed).fork('moov-new-ids');
   const credentials = moovSandboxCredentials(options.seed);
-  const routes = moovRoutes(store, () => ids.uuid());
+  const webhooks = new MoovWebhookSender();
+  const routes = moovRoutes(store, () => ids.uuid(), (event) => webhooks.emit(event));
 
   const definition: SimulatorDefinition = {
     provider: 'moov',
@@ -67,6 +69,36 @@ export function createMoovSimulator(options: SimulatorOptions): SandboxProvider<
       server: (status) => bare(status),
     },
     drift,
+    // Moov registers endpoints in its Dashboard; the simulator takes them here instead.
+    admin: (method, path, body) => {
+      // Moov's staff answer tickets in Moov's own tools (the API has no reply endpoint): this
+      // stands in for them, so a message can arrive behind ticketgraph's back.
+      const staff = /^\/__sandbox\/tickets\/([^/]+)\/([^/]+)\/messages$/.exec(path);
+      if (staff && method === 'POST') {
+        const ticket = store.get(decodeURIComponent(staff[1] as string), decodeURIComponent(staff[2] as string));
+        if (!ticket) return { status: 404, body: { error: 'no such ticket' } };
+        if (!isRecord(body) || typeof body.body !== 'string' || body.body.trim() === '') return { status: 400, body: { error: 'expected {"body": "…", "author"?: "…"}' } };
+        const now = store.now();
+        ticket.messages.push({ author: typeof body.author === 'string' ? body.author : 'Moov Support', body: body.body, sentOn: now });
+        ticket.latestMessageOn = now;
+        ticket.updatedOn = now;
+        store.touched();
+        webhooks.emit({ type: 'ticket.messageAdded', data: { accountID: ticket.accountId, ticketID: ticket.ticketID } });
+        return { status: 201, body: { sentOn: new Date(now).toISOString() } };
+      }
+      if (path !== '/__sandbox/webhooks') return null;
+      if (method === 'GET') return { status: 200, body: { url: webhooks.endpoint?.url ?? null, ...webhooks.stats } };
+      if (method === 'DELETE') {
+        webhooks.register(null);
+        return { status: 204 };
+      }
+      if (method === 'PUT' && isRecord(body) && typeof body.url === 'string' && /^https?:\/\//.test(body.url) && typeof body.secret === 'string' && body.secret !== '') {
+        webhooks.register({ url: body.url, secret: body.secret });
+        return { status: 200, body: { url: body.url } };
+      }
+      return { status: 400, body: { error: 'expected {"url": "http(s)://…", "secret": "…"}' } };
+    },
+    close: () => webhooks.close(),
   };
 
   return {

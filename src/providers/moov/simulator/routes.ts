@@ -14,6 +14,7 @@ import {
 import { SimHttpError, type Route, type SimRequest, type SimResponse } from '../../../simkit/server.js';
 import { SANDBOX_EPOCH } from '../../../simkit/random.js';
 import { compareTickets, materializeMessages, toWire, type SimTicket } from './data.js';
+import type { MoovWebhookEvent } from './webhooks.js';
 
 /** Every Moov response carries one [seed]. */
 export const withRequestId = (response: SimResponse): SimResponse => ({
@@ -188,7 +189,9 @@ function versioned(handler: Route['handler']): Route['handler'] {
   };
 }
 
-export function moovRoutes(store: MoovStore, newId: () => string): Route[] {
+/** `emit` announces a change made through the API, as Moov's webhooks do. */
+export function moovRoutes(store: MoovStore, newId: () => string, emit: (event: MoovWebhookEvent) => void = () => {}): Route[] {
+  const ids = (ticket: SimTicket) => ({ accountID: ticket.accountId, ticketID: ticket.ticketID, ...(ticket.foreignID !== undefined ? { foreignID: ticket.foreignID } : {}) });
   const routes: Route[] = [
     {
       method: 'GET',
@@ -245,6 +248,7 @@ export function moovRoutes(store: MoovStore, newId: () => string): Route[] {
         };
         if (body.foreignID !== undefined) ticket.foreignID = body.foreignID;
         store.add(ticket);
+        emit({ type: 'ticket.created', data: ids(ticket) });
         return ok(moovTicketSchema, toWire(ticket));
       },
     },
@@ -273,6 +277,7 @@ export function moovRoutes(store: MoovStore, newId: () => string): Route[] {
         ticket.closedOn = now;
         ticket.updatedOn = now;
         store.touched();
+        emit({ type: 'ticket.updated', data: { ...ids(ticket), status: ticket.status } });
         return ok(moovTicketSchema, toWire(ticket));
       },
     },
