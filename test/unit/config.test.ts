@@ -64,3 +64,18 @@ describe('parseConfig', () => {
     expect(sb.mode === 'live' && sb.settings.locationRefs).toEqual(['loc-a', 'loc-b']);
   });
 });
+
+describe('issue 17: settings that override what the seeds leave open', () => {
+  const zaiaSettings = (env: Record<string, string>) => {
+    const zaia = parseConfig({ ZAIA_API_KEY: 'zk', ...env }).providers.zaia;
+    if (zaia.mode !== 'live') throw new Error('zaia should be live');
+    return zaia.settings;
+  };
+
+  it('ZAIA_AUTH_SCHEME: unset finds the form out; raw or bearer fixes it; anything else stops the start', () => {
+    expect(zaiaSettings({}).authScheme).toBeNull();
+    expect(zaiaSettings({ ZAIA_AUTH_SCHEME: 'raw' }).authScheme).toBe('raw');
+    expect(zaiaSettings({ ZAIA_AUTH_SCHEME: 'bearer' }).authScheme).toBe('bearer');
+    expect(() => parseConfig({ ZAIA_API_KEY: 'zk', ZAIA_AUTH_SCHEME: 'basic' })).toThrow(/^ZAIA_AUTH_SCHEME: /);
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { refuseBaseUrlWithoutCredentials, str, url, parseEnv, type EnvSource, type ProviderMode } from '../../env.js';
+import { emptyToUndefined, refuseBaseUrlWithoutCredentials, str, url, parseEnv, type EnvSource, type ProviderMode } from '../../env.js';
 import { Secret } from '../../secret.js';
 
 export const ZAIA_DEFAULT_BASE_URL = 'https://api.endless.zaia.app';
@@ -9,13 +9,22 @@ export interface ZaiaSettings {
   apiKey: Secret;
   /** The workspace user that completes tickets (Zaia's complete needs a userId). */
   actingUserId: string | null;
+  /**
+   * How the API key goes in the `authorization` header. The seed says the header carries "the
+   * API key" (raw); `Bearer <key>` is the legacy API's form. null: try raw first, fall back to
+   * Bearer once on a 401 and keep whichever worked. @default null (ZAIA_AUTH_SCHEME unset)
+   */
+  authScheme: ZaiaAuthScheme | null;
 }
+
+export type ZaiaAuthScheme = 'raw' | 'bearer';
 
 /** Zaia's section of the environment (read here, not in config.ts). */
 export const zaiaEnvSchema = z.object({
   ZAIA_BASE_URL: url(),
   ZAIA_API_KEY: str(),
   ZAIA_USER_ID: str(),
+  ZAIA_AUTH_SCHEME: z.preprocess(emptyToUndefined, z.enum(['raw', 'bearer']).optional()),
 });
 
 export function readZaiaSettings(source: EnvSource): ProviderMode<ZaiaSettings> {
@@ -24,6 +33,11 @@ export function readZaiaSettings(source: EnvSource): ProviderMode<ZaiaSettings> 
   if (!env.ZAIA_API_KEY) return { mode: 'sandbox' };
   return {
     mode: 'live',
-    settings: { baseUrl: env.ZAIA_BASE_URL ?? ZAIA_DEFAULT_BASE_URL, apiKey: new Secret(env.ZAIA_API_KEY), actingUserId: env.ZAIA_USER_ID ?? null },
+    settings: {
+      baseUrl: env.ZAIA_BASE_URL ?? ZAIA_DEFAULT_BASE_URL,
+      apiKey: new Secret(env.ZAIA_API_KEY),
+      actingUserId: env.ZAIA_USER_ID ?? null,
+      authScheme: env.ZAIA_AUTH_SCHEME ?? null,
+    },
   };
 }
