@@ -357,6 +357,27 @@ describe.each(['raw', 'bearer'] as const)('zaia contract, simulator taking the %
       expect(bad.authScheme).toEqual({ scheme: 'raw', settled: false });
     });
 
+    it('issue 17: a status Zaia refuses is BAD_USER_INPUT naming ZAIA_STATUS_VALUES, on the list and on create', async () => {
+      const statusValues = Object.freeze({ open: 'unanswered', ongoing: 'in_progress', completed: 'finished' });
+      const custom = new ZaiaProvider({ ...settings, statusValues }, testDeps());
+      expect(custom.listSources({})).toEqual(['unanswered', 'in_progress', 'finished']);
+      const list = await rejection(custom.listTickets({ source: 'unanswered', cursor: null, limit: 5, filter: {} }, ctx));
+      expect(list).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { provider: 'zaia', status: 400, setting: 'ZAIA_STATUS_VALUES' } });
+      expect(list.message).toMatch(/status "unanswered".*ZAIA_STATUS_VALUES.*now unanswered,in_progress,finished/);
+      const chats = zaiaChatListSchema.parse((await get('/api/v1/chats?pageSize=1')).body);
+      const create = await rejection(
+        custom.createTicket({ title: 't', description: 'd', chatId: (chats[0] as ZaiaChat).id, assigneeNativeId: (await firstWithStatus('ongoing')).assigneeId as string }, ctx),
+      );
+      expect(create).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { setting: 'ZAIA_STATUS_VALUES' } });
+      expect(create.message).toContain('status "unanswered"');
+    });
+
+    it('issue 17: the default (inferred) values are the ones the simulator speaks, so nothing is refused', async () => {
+      expect(zaia.listSources({})).toEqual(['pending', 'ongoing', 'completed']);
+      const page = await zaia.listTickets({ source: 'pending', cursor: null, limit: 5, filter: {} }, ctx);
+      expect(page.tickets.length).toBeGreaterThan(0);
+    });
+
     it('ends in RATE_LIMITED when every attempt gets a 429', async () => {
       sandbox.setFault('zaia', { status: 429, rate: 1, retryAfter: 0 });
       const error = await rejection(zaia.getTicket(someId, ctx));

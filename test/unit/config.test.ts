@@ -78,4 +78,15 @@ describe('issue 17: settings that override what the seeds leave open', () => {
     expect(zaiaSettings({ ZAIA_AUTH_SCHEME: 'bearer' }).authScheme).toBe('bearer');
     expect(() => parseConfig({ ZAIA_API_KEY: 'zk', ZAIA_AUTH_SCHEME: 'basic' })).toThrow(/^ZAIA_AUTH_SCHEME: /);
   });
+
+  it('ZAIA_STATUS_VALUES: three distinct values for open, ongoing and completed; inferred defaults otherwise', () => {
+    expect(zaiaSettings({}).statusValues).toEqual({ open: 'pending', ongoing: 'ongoing', completed: 'completed' });
+    expect(zaiaSettings({ ZAIA_STATUS_VALUES: 'unanswered, in_progress, finished' }).statusValues).toEqual({
+      open: 'unanswered',
+      ongoing: 'in_progress',
+      completed: 'finished',
+    });
+    expect(() => parseConfig({ ZAIA_API_KEY: 'zk', ZAIA_STATUS_VALUES: 'open,closed' })).toThrow(/^ZAIA_STATUS_VALUES: expected three distinct/);
+    expect(() => parseConfig({ ZAIA_API_KEY: 'zk', ZAIA_STATUS_VALUES: 'a,a,b' })).toThrow(/^ZAIA_STATUS_VALUES: /);
+  });
 });

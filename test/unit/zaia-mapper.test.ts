@@ -101,6 +101,28 @@ describe('mapZaiaStatus', () => {
   });
 });
 
+describe('issue 17: ZAIA_STATUS_VALUES replaces the inferred status values', () => {
+  const values = Object.freeze({ open: 'unanswered', ongoing: 'in_progress', completed: 'finished' });
+
+  it.each([
+    ['unanswered', 'OPEN'],
+    ['in_progress', 'IN_PROGRESS'],
+    ['finished', 'CLOSED'],
+    ['pending', 'UNKNOWN'],
+  ] as const)('with the setting, %s → %s', (raw, status) => {
+    expect(mapZaiaStatus(raw, values)).toBe(status);
+  });
+
+  it('lists the configured values as sources and builds the timeline from them', () => {
+    expect(zaiaStatusesFor(undefined, values)).toEqual(['unanswered', 'in_progress', 'finished']);
+    expect(zaiaStatusesFor(['CLOSED'], values)).toEqual(['finished']);
+    const ticket = toTicket({ ...completed, status: 'finished' }, completedRaw, values);
+    expect(ticket).toMatchObject({ status: 'CLOSED', providerStatus: 'finished' });
+    const changes = ticket.activities?.filter((a) => a.kind === 'STATUS_CHANGE') ?? [];
+    expect(changes.at(-1)).toMatchObject({ toProviderStatus: 'finished', to: 'CLOSED' });
+  });
+});
+
 describe('zaia toTicket', () => {
   it('maps a completed details row', () => {
     const ticket = toTicket(completed, completedRaw);

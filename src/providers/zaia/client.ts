@@ -1,4 +1,4 @@
-import type { ZaiaAuthScheme, ZaiaSettings } from './settings.js';
+import type { ZaiaAuthScheme, ZaiaSettings, ZaiaStatusValues } from './settings.js';
 import { BadUserInputError } from '../../errors.js';
 import { encodeId } from '../../ids.js';
 import type { ActivityModel } from '../../model/activity.js';
@@ -18,7 +18,7 @@ import type {
   WriteResult,
 } from '../../upstream/provider.js';
 import { toTag, toTicket, zaiaStatusesFor } from './mapper.js';
-import { readZaiaError } from './errors.js';
+import { explainRefusedStatus, readZaiaError } from './errors.js';
 import {
   zaiaMessageSchema,
   zaiaTicketDetailsListSchema,
@@ -28,8 +28,6 @@ import {
 } from './wire.js';
 
 const MAX_PAGE_SIZE = 100;
-/** Status a ticket opened through the API starts in: waiting for its assignee. */
-const CREATE_STATUS = 'pending';
 
 /**
  * Our cursor is `pageNumber:pageSize`: Zaia pages by number, so the size must stay the
@@ -65,6 +63,7 @@ export class ZaiaProvider implements TicketProvider {
   /** One client per form of the `authorization` header, so each call knows which form it sent. */
   readonly #http: Record<ZaiaAuthScheme, ProviderHttp>;
   readonly #actingUserId: string | null;
+  readonly #statusValues: Readonly<ZaiaStatusValues>;
   /** ZAIA_AUTH_SCHEME, or null to find the form out (the seed's raw key first). */
   readonly #configuredScheme: ZaiaAuthScheme | null;
   /** The form that last got through, once one has; then no call is sent twice. */
@@ -74,6 +73,7 @@ export class ZaiaProvider implements TicketProvider {
     const { apiKey } = settings;
     this.#actingUserId = settings.actingUserId;
     this.#configuredScheme = settings.authScheme;
+    this.#statusValues = settings.statusValues;
     const http = (scheme: ZaiaAuthScheme): ProviderHttp =>
       createProviderHttp({
         provider: 'zaia',
@@ -120,12 +120,12 @@ export class ZaiaProvider implements TicketProvider {
       schema: zaiaTicketDetailsSchema,
       signal: ctx.signal,
     });
-    return toTicket(data, raw);
+    return toTicket(data, raw, this.#statusValues);
   }
 
   /** `status` is required by the list: one source per wire status the filter allows. */
   listSources(filter: ProviderFilter): string[] {
-    return zaiaStatusesFor(filter.statuses);
+    return zaiaStatusesFor(filter.statuses, this.#statusValues);
   }
 
   async listTickets(query: ListTicketsQuery, ctx: CallContext): Promise<ProviderPage> {
@@ -149,10 +149,12 @@ export class ZaiaProvider implements TicketProvider {
       searchParams: params,
       schema: zaiaTicketDetailsListSchema,
       signal: ctx.signal,
+    }).catch((error: unknown) => {
+      throw explainRefusedStatus(error, 'listTickets', query.source, this.#statusValues);
     });
     const rawRows = raw as unknown[];
     return {
-      tickets: data.map((row, index) => toTicket(row, rawRows[index])),
+      tickets: data.map((row, index) => toTicket(row, rawRows[index], this.#statusValues)),
       // No total and no has-more flag: a full page means there may be another.
       next: data.length === pageSize ? `${pageNumber + 1}:${pageSize}` : null,
       totalCount: null,
@@ -163,13 +165,17 @@ export class ZaiaProvider implements TicketProvider {
   async createTicket(input: CreateTicketInput, ctx: CallContext): Promise<WriteResult> {
     const chatId = required(input.chatId, 'chatId', 'a Zaia ticket opens on an existing chat');
     const assigneeId = required(input.assigneeNativeId, 'assigneeNativeId', 'Zaia requires an assignee');
+    // A ticket opened through the API starts waiting for its assignee.
+    const status = this.#statusValues.open;
     const { data } = await this.#call({
       operation: 'createTicket',
       method: 'post',
       path: 'api/v1/tickets',
-      json: { chatId, ticketingTeamId: input.teamId ?? null, assigneeId, status: CREATE_STATUS },
+      json: { chatId, ticketingTeamId: input.teamId ?? null, assigneeId, status },
       schema: zaiaTicketSchema,
       signal: ctx.signal,
+    }).catch((error: unknown) => {
+      throw explainRefusedStatus(error, 'createTicket', status, this.#statusValues);
     });
     const ticket = await this.getTicket(data.id, ctx);
     return { ticket, activity: findActivity(ticket, (a) => a.kind === 'CREATED') };
@@ -197,7 +203,7 @@ export class ZaiaProvider implements TicketProvider {
       signal: ctx.signal,
     });
     const ticket = await this.getTicket(nativeId, ctx);
-    return { ticket, activity: findActivity(ticket, (a) => a.kind === 'STATUS_CHANGE' && a.toProviderStatus === 'completed') };
+    return { ticket, activity: findActivity(ticket, (a) => a.kind === 'STATUS_CHANGE' && a.toProviderStatus === this.#statusValues.completed) };
   }
 
   async takeOverTicket(nativeId: string, assigneeNativeId: string, ctx: CallContext): Promise<WriteResult> {
@@ -212,7 +218,7 @@ export class ZaiaProvider implements TicketProvider {
     const ticket = await this.getTicket(nativeId, ctx);
     // The move to ongoing belongs to this write only when it happened at the write's own time.
     const movedNow = data.ongoingAt != null && Date.parse(data.ongoingAt) === Date.parse(data.updatedAt);
-    const activity = movedNow ? findActivity(ticket, (a) => a.kind === 'STATUS_CHANGE' && a.toProviderStatus === 'ongoing') : null;
+    const activity = movedNow ? findActivity(ticket, (a) => a.kind === 'STATUS_CHANGE' && a.toProviderStatus === this.#statusValues.ongoing) : null;
     return { ticket, activity };
   }
 

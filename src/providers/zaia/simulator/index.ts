@@ -3,7 +3,7 @@ import type { SimulatorDefinition } from '../../../simkit/server.js';
 import type { SandboxProvider, SimulatorOptions } from '../../../simkit/types.js';
 import { generateZaiaData } from './data.js';
 import { createZaiaRoutes, zaiaError } from './routes.js';
-import type { ZaiaSettings } from '../settings.js';
+import { ZAIA_DEFAULT_STATUS_VALUES, type ZaiaSettings } from '../settings.js';
 
 export { zaiaSandboxTags } from './data.js';
 
@@ -56,7 +56,7 @@ export function createZaiaSimulator(options: SimulatorOptions): SandboxProvider<
   return {
     definition,
     // The client finds the form out as it would against the real API (ZAIA_AUTH_SCHEME unset).
-    settings: (baseUrl) => ({ baseUrl, apiKey: new Secret(ZAIA_SANDBOX_API_KEY), actingUserId, authScheme: null }),
+    settings: (baseUrl) => ({ baseUrl, apiKey: new Secret(ZAIA_SANDBOX_API_KEY), actingUserId, authScheme: null, statusValues: ZAIA_DEFAULT_STATUS_VALUES }),
     credentials: { authorization: expected },
   };
 }
