@@ -377,6 +377,8 @@ export type ProviderHealth = {
 
 export type ProviderInfo = {
   __typename?: 'ProviderInfo';
+  /** The API generation or version the client speaks where the provider has more than one (HostUp: v1 or v2); null otherwise. */
+  apiVersion?: Maybe<Scalars['String']['output']>;
   capabilities: Array<ProviderCapability>;
   /** False when the provider is left out by TICKETGRAPH_PROVIDERS. */
   configured: Scalars['Boolean']['output'];
@@ -385,6 +387,8 @@ export type ProviderInfo = {
   /** Largest page the provider's list endpoint returns. */
   maxPageSize: Scalars['Int']['output'];
   mode: ProviderMode;
+  /** Why this generation or configuration is in use and what it cannot do, in a sentence or two; null when there is nothing to say. */
+  notes?: Maybe<Scalars['String']['output']>;
   provider: Provider;
   pushdown: FilterPushdown;
 };
@@ -1000,11 +1004,13 @@ export type ProviderHealthResolvers<ContextType = Context, ParentType extends Re
 };
 
 export type ProviderInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProviderInfo'] = ResolversParentTypes['ProviderInfo']> = {
+  apiVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   capabilities?: Resolver<Array<ResolversTypes['ProviderCapability']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   health?: Resolver<Maybe<ResolversTypes['ProviderHealth']>, ParentType, ContextType>;
   maxPageSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   mode?: Resolver<ResolversTypes['ProviderMode'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   pushdown?: Resolver<ResolversTypes['FilterPushdown'], ParentType, ContextType>;
 };

@@ -13,6 +13,7 @@ import {
   hostupV2TicketSchema,
 } from '../../src/providers/hostup/wire.js';
 import { UpstreamError } from '../../src/upstream/errors.js';
+import { capabilitiesOf } from '../../src/upstream/capabilities.js';
 import type { TicketModel } from '../../src/model/ticket.js';
 import { HOSTUP_SANDBOX_KEY, HOSTUP_SANDBOX_READONLY_KEY } from '../../src/providers/hostup/simulator/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -200,8 +201,13 @@ describe('HostupProvider v1', () => {
     expect(v1.pushdown.statuses).toBe(false);
   });
 
-  it('has no list: an empty last page, without a call', async () => {
-    expect(v1.listSources({ statuses: ['OPEN'] })).toEqual(['']);
+  it('has no list: says so (no LIST_TICKETS, lists false, no sources) and answers an empty last page, without a call', async () => {
+    expect(v1.lists).toBe(false);
+    expect(capabilitiesOf(v1)).not.toContain('LIST_TICKETS');
+    expect(capabilitiesOf(v1)).toContain('READ_TAGS');
+    expect(capabilitiesOf(v2)).toContain('LIST_TICKETS');
+    expect(capabilitiesOf(v2)).not.toContain('READ_TAGS');
+    expect(v1.listSources({ statuses: ['OPEN'] })).toEqual([]);
     expect(await v1.listTickets({ source: '', cursor: null, limit: 50, filter: {} }, ctx)).toEqual({ tickets: [], next: null, totalCount: null });
     expect(sandbox.totalRequests('hostup')).toBe(0);
   });

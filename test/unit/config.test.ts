@@ -89,4 +89,14 @@ describe('issue 17: settings that override what the seeds leave open', () => {
     expect(() => parseConfig({ ZAIA_API_KEY: 'zk', ZAIA_STATUS_VALUES: 'open,closed' })).toThrow(/^ZAIA_STATUS_VALUES: expected three distinct/);
     expect(() => parseConfig({ ZAIA_API_KEY: 'zk', ZAIA_STATUS_VALUES: 'a,a,b' })).toThrow(/^ZAIA_STATUS_VALUES: /);
   });
+
+  it('HOSTUP_TIMEZONE: Europe/Stockholm unless set to another IANA zone; a zone Intl does not know stops the start', () => {
+    const hostup = (env: Record<string, string>) => {
+      const mode = parseConfig({ HOSTUP_API_KEY: 'hk', ...env }).providers.hostup;
+      return mode.mode === 'live' ? mode.settings.timeZone : null;
+    };
+    expect(hostup({})).toBe('Europe/Stockholm');
+    expect(hostup({ HOSTUP_TIMEZONE: 'UTC' })).toBe('UTC');
+    expect(() => parseConfig({ HOSTUP_API_KEY: 'hk', HOSTUP_TIMEZONE: 'Mars/Olympus' })).toThrow(/^HOSTUP_TIMEZONE: not an IANA time zone/);
+  });
 });

@@ -4,7 +4,7 @@ import type { SandboxProvider, SimulatorOptions } from '../../../simkit/types.js
 import { generateStore } from './data.js';
 import { v1Error, v1RateLimited, v2Problem, v2RateLimited } from './errors.js';
 import { createRoutes } from './routes.js';
-import type { HostupSettings } from '../settings.js';
+import { HOSTUP_DEFAULT_TIMEZONE, type HostupSettings } from '../settings.js';
 
 /** The sandbox account's API key: scopes read:support, write:support, read:account. */
 export const HOSTUP_SANDBOX_KEY = 'hu_sandbox_7c41e9a2f05b4d38';
@@ -93,7 +93,7 @@ export function createHostupSimulator(options: SimulatorOptions): SandboxProvide
 
   return {
     definition,
-    settings: (baseUrl) => ({ baseUrl, apiKey: new Secret(HOSTUP_SANDBOX_KEY), generation: 'v2' }),
+    settings: (baseUrl) => ({ baseUrl, apiKey: new Secret(HOSTUP_SANDBOX_KEY), generation: 'v2', timeZone: HOSTUP_DEFAULT_TIMEZONE }),
     credentials: { 'Authorization (v2)': `Bearer ${HOSTUP_SANDBOX_KEY}`, 'X-API-Key (v1)': HOSTUP_SANDBOX_KEY },
   };
 }
