@@ -99,4 +99,15 @@ describe('issue 17: settings that override what the seeds leave open', () => {
     expect(hostup({ HOSTUP_TIMEZONE: 'UTC' })).toBe('UTC');
     expect(() => parseConfig({ HOSTUP_API_KEY: 'hk', HOSTUP_TIMEZONE: 'Mars/Olympus' })).toThrow(/^HOSTUP_TIMEZONE: not an IANA time zone/);
   });
+
+  it('SPACEBRING_NETWORK_HEADER: spacebring-network-id unless named otherwise; not a header name stops the start', () => {
+    const base = { SPACEBRING_ACCESS_TOKEN: 't', SPACEBRING_NETWORK_ID: 'net', SPACEBRING_LOCATION_REFS: 'loc' };
+    const header = (env: Record<string, string>) => {
+      const sb = parseConfig({ ...base, ...env }).providers.spacebring;
+      return sb.mode === 'live' && sb.settings.auth.kind === 'oauth' ? sb.settings.auth.networkHeader : null;
+    };
+    expect(header({})).toBe('spacebring-network-id');
+    expect(header({ SPACEBRING_NETWORK_HEADER: 'X-Network-Id' })).toBe('x-network-id');
+    expect(() => parseConfig({ ...base, SPACEBRING_NETWORK_HEADER: 'bad header' })).toThrow(/^SPACEBRING_NETWORK_HEADER: not an HTTP header name/);
+  });
 });
