@@ -581,7 +581,7 @@ export type TicketFilter = {
   providers?: InputMaybe<Array<Provider>>;
   /** Membership ids (global) or email addresses of the requester. */
   requester?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** Case-insensitive text in the title or description. */
+  /** Case-insensitive text. What is searched differs per provider, because most list endpoints take no search and their list rows carry no body: Zaia searches upstream (its `search` parameter, over the chat summary); Spacebring matches the description (its title is the description's first line); Sonzai, Moov and HostUp v2 match the title only (their list rows have no description; Sonzai's list takes no search); HostUp v1 cannot list. */
   search?: InputMaybe<Scalars['String']['input']>;
   statuses?: InputMaybe<Array<TicketStatus>>;
   updatedAfter?: InputMaybe<Scalars['DateTime']['input']>;
