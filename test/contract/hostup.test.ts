@@ -363,6 +363,20 @@ describe('hostup simulator wire format', () => {
     return { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
   };
 
+  it('issue 17: answers an unknown path in the dialect of the path asked, whatever the previous request spoke', async () => {
+    // A v1 call first, then an unknown v2 path: problem+json, not the v1 envelope.
+    expect((await get('/api/support/departments', apiKey)).status).toBe(200);
+    const v2Missing = await get('/api/v2/support/nothing-here');
+    expect(v2Missing.status).toBe(404);
+    expect(v2Missing.headers.get('content-type')).toContain('application/problem+json');
+    expect(hostupV2ProblemSchema.parse(v2Missing.body).status).toBe(404);
+    // A v2 call first, then an unknown v1 path: the v1 envelope, not problem+json.
+    expect((await get('/api/v2/support/departments')).status).toBe(200);
+    const v1Missing = await get('/api/support/nothing-here', apiKey);
+    expect(v1Missing.status).toBe(404);
+    expect(hostupV1ErrorSchema.parse(v1Missing.body)).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('serves every endpoint in the shapes the schemas describe', async () => {
     const list = await get('/api/v2/support/tickets?limit=2');
     expect(list.status).toBe(200);
