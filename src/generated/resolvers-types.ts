@@ -105,6 +105,14 @@ export type Attachment = {
   url?: Maybe<Scalars['String']['output']>;
 };
 
+/** The channel a conversation came in on (Zaia: its channel id, display name and type, e.g. a web widget or WhatsApp). */
+export type Channel = {
+  __typename?: 'Channel';
+  id?: Maybe<Scalars['String']['output']>;
+  name?: Maybe<Scalars['String']['output']>;
+  type?: Maybe<Scalars['String']['output']>;
+};
+
 export type CircuitState =
   /** Calls go through. */
   | 'CLOSED'
@@ -507,12 +515,20 @@ export type Ticket = Node & {
   /** The ticket's timeline, oldest first. */
   activities: ActivityConnection;
   assignee?: Maybe<Membership>;
+  /** Files attached to the ticket itself (HostUp: v2 root attachments, v1 `attachments`); files of comments are on their activities. Empty for providers without ticket-level files. */
+  attachments: Array<Attachment>;
+  /** Where the conversation came from (Zaia: the chat's channel); null for providers without channels. */
+  channel?: Maybe<Channel>;
   closedAt?: Maybe<Scalars['DateTime']['output']>;
   createdAt: Scalars['DateTime']['output'];
   /** Body of the ticket. Moov has none on the ticket: its first message (in `activities`) holds it. */
   description?: Maybe<Scalars['String']['output']>;
+  /** The ticket's id in the system that filed it, where the provider keeps one (Moov `foreignID`). */
+  externalId?: Maybe<Scalars['String']['output']>;
   /** Opaque global id (provider + the provider's own id). */
   id: Scalars['ID']['output'];
+  /** When the ticket last saw a message or change, where the provider says so (Moov `latestMessageOn`); null elsewhere: see `updatedAt`. */
+  lastActivityAt?: Maybe<Scalars['DateTime']['output']>;
   /** The provider's human-facing number. Spacebring numbers are per location; HostUp numbers are numeric strings. */
   number?: Maybe<Scalars['String']['output']>;
   /** Only HostUp and Sonzai have priorities. */
@@ -761,6 +777,7 @@ export type ResolversTypes = {
   AssignTicketInput: AssignTicketInput;
   AssignmentChangeActivity: ResolverTypeWrapper<AssignmentChangeActivityModel>;
   Attachment: ResolverTypeWrapper<AttachmentModel>;
+  Channel: ResolverTypeWrapper<Channel>;
   CircuitState: CircuitState;
   CommentActivity: ResolverTypeWrapper<CommentActivityModel>;
   CreateTicketInput: CreateTicketInput;
@@ -815,6 +832,7 @@ export type ResolversParentTypes = {
   AssignTicketInput: AssignTicketInput;
   AssignmentChangeActivity: AssignmentChangeActivityModel;
   Attachment: AttachmentModel;
+  Channel: Channel;
   CommentActivity: CommentActivityModel;
   CreateTicketInput: CreateTicketInput;
   CreateTicketPayload: Omit<CreateTicketPayload, 'activity' | 'ticket'> & { activity?: Maybe<ResolversParentTypes['Activity']>, ticket: ResolversParentTypes['Ticket'] };
@@ -887,6 +905,12 @@ export type AttachmentResolvers<ContextType = Context, ParentType extends Resolv
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   size?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ChannelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Channel'] = ResolversParentTypes['Channel']> = {
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type CommentActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommentActivity'] = ResolversParentTypes['CommentActivity']> = {
@@ -1068,10 +1092,14 @@ export type TicketResolvers<ContextType = Context, ParentType extends ResolversP
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Ticket']> | FederationReferenceType, FederationReferenceType, ContextType>;
   activities?: Resolver<ResolversTypes['ActivityConnection'], ParentType, ContextType, RequireFields<TicketActivitiesArgs, 'first'>>;
   assignee?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  attachments?: Resolver<Array<ResolversTypes['Attachment']>, ParentType, ContextType>;
+  channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   priority?: Resolver<Maybe<ResolversTypes['TicketPriority']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
@@ -1115,6 +1143,7 @@ export type Resolvers<ContextType = Context> = {
   AddCommentPayload?: AddCommentPayloadResolvers<ContextType>;
   AssignmentChangeActivity?: AssignmentChangeActivityResolvers<ContextType>;
   Attachment?: AttachmentResolvers<ContextType>;
+  Channel?: ChannelResolvers<ContextType>;
   CommentActivity?: CommentActivityResolvers<ContextType>;
   CreateTicketPayload?: CreateTicketPayloadResolvers<ContextType>;
   CreatedActivity?: CreatedActivityResolvers<ContextType>;

@@ -5,7 +5,7 @@ import { createRegistry } from '../../src/providers/registry.js';
 import { HOSTUP_SANDBOX_KEY } from '../../src/providers/hostup/simulator/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { createTicketgraph, type Ticketgraph } from '../../src/server.js';
-import type { GqlResult } from '../helpers/server.js';
+import { startTestServer, type GqlResult, type TestServer } from '../helpers/server.js';
 import { testHttpSettings } from '../helpers/settings.js';
 
 /*
@@ -81,5 +81,38 @@ describe('issue 17: HostUp says which generation is in use, and what it cannot d
     const feed = await gql<Feed>(yoga, '{ tickets(first: 40) { nodes { provider } } }');
     expect(feed.data!.tickets.nodes.some((n) => n.provider === 'HOSTUP')).toBe(true);
     expect(feed.extensions?.providers).toEqual(expect.arrayContaining([{ provider: 'hostup', outcome: 'OK' }]));
+  });
+});
+
+describe('issue 17: documented fields that used to reach only raw', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  type Node = {
+    provider: string;
+    lastActivityAt: string | null;
+    externalId: string | null;
+    attachments: { name: string | null; url: string | null; size: number | null }[];
+    channel: { id: string | null; name: string | null; type: string | null } | null;
+  };
+
+  it('serves lastActivityAt and externalId (Moov), ticket attachments (HostUp) and channel (Zaia) through GraphQL', async () => {
+    const { data, errors } = await server.gql<{ tickets: { nodes: Node[] } }>(
+      '{ tickets(first: 100) { nodes { provider lastActivityAt externalId attachments { name url size } channel { id name type } } } }',
+    );
+    expect(errors).toBeUndefined();
+    const nodes = data!.tickets.nodes;
+    const of = (provider: string) => nodes.filter((n) => n.provider === provider);
+    expect(of('MOOV').some((n) => n.lastActivityAt !== null)).toBe(true);
+    expect(of('ZAIA').some((n) => n.channel !== null && n.channel.type !== null)).toBe(true);
+    expect(of('HOSTUP').length).toBeGreaterThan(0);
+    expect(of('HOSTUP').every((n) => Array.isArray(n.attachments))).toBe(true);
+    // Providers without these fields answer null and an empty list, never an error.
+    for (const n of [...of('SPACEBRING'), ...of('SONZAI')]) expect(n).toMatchObject({ lastActivityAt: null, externalId: null, attachments: [], channel: null });
   });
 });

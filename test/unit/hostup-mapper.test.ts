@@ -170,6 +170,29 @@ describe('issue 17: v1 times in HOSTUP_TIMEZONE (default Europe/Stockholm)', () 
   });
 });
 
+describe('issue 17: ticket-level attachments', () => {
+  it('v1: the seed’s attachment strings become named files', () => {
+    expect(v1(fixture('hostup', 'v1-ticket')).attachments).toEqual([{ id: null, name: 'console.png', url: null, mimeType: null, size: null }]);
+  });
+
+  it('v2: the detail’s root attachments; a list row leaves them to the detail read (null)', () => {
+    const raw = fixture('hostup', 'v2-ticket');
+    expect(toV2Ticket(hostupV2TicketSchema.parse(raw), raw).attachments).toEqual([
+      {
+        id: 'tatt_01hxa3b4c5d6e7f8g9h0j1k2aa',
+        name: 'error-log.txt',
+        url: 'https://cloud.hostup.se/api/v2/support/attachments/tatt_01hxa3b4c5d6e7f8g9h0j1k2aa?ticketId=tkt_01hxa3b4c5d6e7f8g9h0j1k2m3',
+        mimeType: 'text/plain',
+        size: 18342,
+      },
+    ]);
+    const list = fixture('hostup', 'v2-list') as { data: unknown[] };
+    const row = hostupV2TicketListSchema.parse(list).data?.[0];
+    if (!row) throw new Error('the fixture has a row');
+    expect(toV2Ticket(row, list.data[0]).attachments).toBeNull();
+  });
+});
+
 describe('issue 17: v1 owner and priority codes', () => {
   it('keeps the assignee from owner_id when the owner row is null', () => {
     const body = structuredClone(fixture('hostup', 'v1-ticket')) as Envelope;

@@ -123,6 +123,20 @@ describe('issue 17: ZAIA_STATUS_VALUES replaces the inferred status values', () 
   });
 });
 
+describe('issue 17: Zaia channel', () => {
+  it('maps channelId/Name/Type to Ticket.channel, null when the row has none', () => {
+    const rows = fixture('zaia', 'ticket-details-list') as Record<string, unknown>[];
+    const tickets = rows.map((row) => toTicket(zaiaTicketDetailsSchema.parse(row), row));
+    expect(tickets[0]?.channel).toBeNull();
+    const withChannel = rows.findIndex((row) => row.channelId !== null);
+    expect(tickets[withChannel]?.channel).toEqual({
+      id: rows[withChannel]?.channelId,
+      name: rows[withChannel]?.channelName ?? null,
+      type: rows[withChannel]?.channelType ?? null,
+    });
+  });
+});
+
 describe('zaia toTicket', () => {
   it('maps a completed details row', () => {
     const ticket = toTicket(completed, completedRaw);

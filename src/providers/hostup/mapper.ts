@@ -356,6 +356,8 @@ export function toV1Ticket(t: HostupV1Ticket, raw: unknown, ctx: MapContext = DE
     createdAt,
     updatedAt,
     closedAt: status === 'CLOSED' ? (resolved ?? updatedAt) : null,
+    // The seed shows v1 attachments as bare strings: taken as file names.
+    attachments: (t.attachments ?? []).filter((name) => name.trim() !== '').map((name) => ({ id: null, name, url: null, mimeType: null, size: null })),
     raw,
   };
 }
@@ -399,6 +401,8 @@ export function toV2Ticket(t: HostupV2Ticket | HostupV2TicketSummary, raw: unkno
     createdAt,
     updatedAt,
     closedAt: status === 'CLOSED' ? updatedAt : null,
+    // Root attachments are on the detail only: null on a list row tells the resolver to read it.
+    attachments: detail ? (detail.attachments ?? []).map(toAttachment) : null,
     raw,
   };
 }

@@ -182,6 +182,10 @@ export function toTicket(row: ZaiaTicketDetails, raw: unknown, values: Readonly<
     createdAt: date(row.createdAt),
     updatedAt: zaiaUpdatedAt(row),
     closedAt: optionalDate(row.completedAt),
+    channel:
+      row.channelId != null || row.channelName != null || row.channelType != null
+        ? { id: row.channelId ?? null, name: row.channelName ?? null, type: row.channelType ?? null }
+        : null,
     raw,
   };
 }
