@@ -21,9 +21,22 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   /** yoga's own, for a body over MAX_BODY_BYTES (HTTP 413). */
   'REQUEST_ENTITY_TOO_LARGE',
+  /** A POST that is not JSON (HTTP 415, useCsrfGuard), or a body that does not parse (yoga's). */
+  'BAD_REQUEST',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes of errors the client's request caused: logged at debug, in one line, without a stack. */
+export const CLIENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'UNAUTHENTICATED',
+  'PROVIDER_NOT_CONFIGURED',
+  'UNSUPPORTED_BY_PROVIDER',
+  'REQUEST_ENTITY_TOO_LARGE',
+]);
 
 export type ErrorExtensions = Record<string, string | number | boolean | null | readonly string[] | undefined>;
 
@@ -61,6 +74,22 @@ export class ProviderNotConfiguredError extends TicketgraphError {
 }
 
 /**
+ * A ticket or scope outside what this deployment serves (MOOV_ACCOUNT_IDS,
+ * SPACEBRING_LOCATION_REFS): refused before any upstream call. Reads say NOT_FOUND, as for
+ * a ticket that does not exist; writes say FORBIDDEN.
+ */
+export class OutOfScopeError extends TicketgraphError {
+  constructor(provider: ProviderKey, access: 'read' | 'write', what: string) {
+    super(
+      access === 'read' ? 'NOT_FOUND' : 'FORBIDDEN',
+      access === 'read' ? `${provider}: not found` : `${provider}: ${what} is not one this service is configured for`,
+      { provider },
+    );
+    this.name = 'OutOfScopeError';
+  }
+}
+
+/**
  * Duck-typed on purpose: graphql ships CommonJS and ESM builds, and the executor and
  * @apollo/subgraph may each load the other one, so `instanceof GraphQLError` is unreliable.
  */
@@ -81,6 +110,20 @@ export function findTicketgraphError(error: unknown): TicketgraphError | undefin
     else return undefined;
   }
   return undefined;
+}
+
+/**
+ * The code of an error the client's request caused, null for any other: a domain error with
+ * a client code, or graphql-js's own (parse, validation, variable coercion), which wraps no
+ * error but another GraphQLError.
+ */
+export function clientErrorCode(error: unknown): string | null {
+  const known = findTicketgraphError(error);
+  if (known) return CLIENT_ERROR_CODES.has(known.code) ? known.code : null;
+  const graphqlError = asGraphQLError(error);
+  if (!graphqlError || (graphqlError.originalError && !asGraphQLError(graphqlError.originalError))) return null;
+  const code = graphqlError.extensions?.code;
+  return typeof code === 'string' ? code : 'BAD_USER_INPUT';
 }
 
 /** Domain error → the GraphQL error a client sees: message, code and safe extensions only. */

@@ -3,7 +3,6 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, type GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -12,12 +11,21 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { deadlineSignal } from './upstream/http.js';
 import type { Registry } from './providers/registry.js';
-import { maskError, toGraphQLError } from './errors.js';
+import { EntityDirectory } from './directory.js';
+import { limitEntityRepresentations } from './entities-limit.js';
+import { clientErrorCode, maskError, toGraphQLError } from './errors.js';
 import { createLoaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
-import { createRedactingLogger } from './secret.js';
+import { createServerLogger } from './secret.js';
+import { useCors } from './use-cors.js';
+import { useCsrfGuard } from './use-csrf-guard.js';
+import { useGraphiQL } from './use-graphiql.js';
+import { useHideSuggestions } from './use-hide-suggestions.js';
+import { useInputGuard } from './use-input-guard.js';
+import { useRoutes } from './use-routes.js';
+import { useCostLimit } from './use-cost-limit.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
 
@@ -31,7 +39,7 @@ export function createSchema(): GraphQLSchema {
   return buildSubgraphSchema({ typeDefs: parse(loadTypeDefs()), resolvers: resolvers as GraphQLResolverMap<unknown> });
 }
 
-const DEFAULT_QUERY = /* GraphQL */ `# ticketgraph: one API over five ticket providers.
+export const DEFAULT_QUERY = /* GraphQL */ `# ticketgraph: one API over five ticket providers.
 # No credentials configured: they run on the sandbox.
 
 query LatestTickets {
@@ -93,19 +101,25 @@ export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
 export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticketgraph {
   const isDev = config.env !== 'production';
   const deadlines = new WeakMap<Request, () => void>();
+  const directory = new EntityDirectory();
+  const logger = config.logLevel === 'silent' ? undefined : createServerLogger(config.logLevel, clientErrorCode);
+  // With METRICS_PORT, main.ts serves /metrics on its own server and the main port has none.
+  const metricsEndpoint = config.metricsPort === null ? '/metrics' : null;
   return createYoga<Record<string, never>, Context>({
-    schema: createSchema(),
+    schema: limitEntityRepresentations(createSchema(), config.maxEntityRepresentations),
     graphqlEndpoint: '/graphql',
     // A declared Content-Length over the limit is refused before the body is read; a chunked
     // body is cut off when it passes it. Both answer 413 REQUEST_ENTITY_TOO_LARGE.
     maxRequestBodySize: config.maxBodyBytes,
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: { title: 'ticketgraph', defaultQuery: DEFAULT_QUERY },
-    renderGraphiQL,
+    // Both are ours (useGraphiQL, useCors): yoga's would answer on more paths than /graphql,
+    // and its CORS reflects any origin with credentials.
+    graphiql: false,
+    cors: false,
     maskedErrors: { maskError: (error, message) => maskError(error, message, isDev) },
     // Federation gateways send `_service` and `_entities`, not introspection: turning it off breaks no supergraph.
-    logging: config.logLevel === 'silent' ? false : createRedactingLogger(config.logLevel),
+    logging: logger ?? false,
     context: ({ request }) => {
       const outcomes = new ProviderOutcomes();
       // One deadline for the whole operation, shared by every upstream call and retry in it;
@@ -116,6 +130,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
         config,
         registry: deps.registry,
         metrics: deps.metrics,
+        directory,
         outcomes,
         signal,
         loaders: createLoaders({ registry: deps.registry, outcomes, signal, concurrency: config.concurrency }),
@@ -123,22 +138,37 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     },
     plugins: [
       { onResponse: ({ request }) => deadlines.get(request)?.() },
-      useClientAuth(createAuthenticator(config.auth), '/graphql'),
+      // In this order: unknown paths 404, preflights answered, GraphiQL's page served, and
+      // only then credentials asked for (of everything left), and the body type checked.
+      useRoutes({ graphqlEndpoint: '/graphql', metricsEndpoint }),
+      useCors(config.cors),
+      ...(config.graphiql ? [useGraphiQL({ endpoint: '/graphql', title: 'ticketgraph', defaultQuery: DEFAULT_QUERY })] : []),
+      useClientAuth(createAuthenticator(config.auth, logger ?? { warn: () => {}, info: () => {} })),
+      useCsrfGuard(),
+      useInputGuard(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },
-        costLimit: { maxCost: 20_000 },
+        // Priced by useCostLimit instead, which sees variables.
+        costLimit: { enabled: false },
         maxAliases: { n: 30 },
         maxTokens: { n: 4000 },
         maxDirectives: { n: 50 },
         blockFieldSuggestion: { enabled: !isDev },
       }),
+      useCostLimit(config.maxQueryCost),
+      ...(isDev ? [] : [useHideSuggestions()]),
       ...(config.introspection ? [] : [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof NoSchemaIntrospectionCustomRule) => void }) => addValidationRule(NoSchemaIntrospectionCustomRule) }]),
       useProviderOutcomes(),
       // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.
       useApolloInlineTrace(),
       usePrometheus({
-        endpoint: '/metrics',
+        endpoint: metricsEndpoint ?? false,
         registry: deps.metrics.registry,
+        // Only labels with a bounded set of values: the URL (query string included) and the
+        // client's operation name made one series per distinct value, kept for the life of
+        // the process (22,000 URLs: 22,000 histogram series, 308,000 values); an error's path
+        // carries client-chosen aliases.
+        labels: { url: false, operationName: false, path: false },
         // Off: the ones that cost on every request and tell little here. The deprecated-field
         // counter walks each document with TypeInfo, the summary keeps a t-digest per label
         // set, and parse/validate hit yoga's caches after the first request of a shape.

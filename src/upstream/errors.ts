@@ -1,6 +1,8 @@
 import { HTTPError, TimeoutError } from 'ky';
 import { TicketgraphError, type ErrorCode, type ErrorExtensions } from '../errors.js';
 import type { ProviderKey } from '../model/provider.js';
+import { redact } from '../secret.js';
+import { BodyTooLargeError, readCappedText } from './transport.js';
 
 export type UpstreamErrorCode = Extract<
   ErrorCode,
@@ -36,7 +38,8 @@ export class UpstreamError extends TicketgraphError {
     const extensions: ErrorExtensions = {
       provider: details.provider,
       status: details.status,
-      requestId: details.requestId,
+      // Checked again here, whatever built the error: the one gate for provider ids.
+      requestId: safeRequestId(details.requestId),
       retryAfter: details.retryAfter,
       path: details.path,
       fields: details.fields,
@@ -112,6 +115,28 @@ export function readProviderErrorBody(body: unknown): ProviderErrorInfo {
   return info;
 }
 
+/** Longest provider text (message, field path) a client sees. */
+const MAX_PROVIDER_TEXT = 300;
+const MAX_FIELDS = 20;
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/**
+ * Text that came from a provider, made fit for a client: every configured credential and
+ * auth header value redacted (a provider may echo our Authorization header back), control
+ * characters dropped, length capped.
+ */
+export function providerText(text: string, max = MAX_PROVIDER_TEXT): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this drops
+  const clean = redact(text).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+/** A provider's request id, only if it looks like one and carries no credential. */
+export function safeRequestId(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !REQUEST_ID.test(value)) return undefined;
+  return redact(value) === value ? value : undefined;
+}
+
 /** Which status codes are the caller's fault, so that they read as BAD_USER_INPUT. */
 function codeForStatus(status: number): UpstreamErrorCode {
   if (status === 401) return 'PROVIDER_AUTH_FAILED';
@@ -122,6 +147,7 @@ function codeForStatus(status: number): UpstreamErrorCode {
   if (status === 400 || status === 422) return 'BAD_USER_INPUT';
   if (status === 408 || status === 504) return 'UPSTREAM_TIMEOUT';
   if (status >= 500) return 'UPSTREAM_UNAVAILABLE';
+  // Including 3xx: redirects are never followed (http.ts), and a provider API has no reason to send one.
   return 'UPSTREAM_BAD_RESPONSE';
 }
 
@@ -140,8 +166,8 @@ const MESSAGES: Record<UpstreamErrorCode, (p: ProviderKey) => string> = {
 /** Bounded read of an error body: never trust a provider to send a small one. */
 async function readErrorBody(response: Response): Promise<unknown> {
   try {
-    const text = await response.text();
-    if (text.length === 0 || text.length > 64 * 1024) return undefined;
+    const text = await readCappedText(response, 64 * 1024);
+    if (text.length === 0) return undefined;
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;
@@ -169,17 +195,33 @@ export async function fromKyError(error: unknown, options: FromKyErrorOptions): 
     const body = await readErrorBody(error.response);
     const info = { ...readProviderErrorBody(body), ...(options.readError ? options.readError(body) : {}) };
     const code = codeForStatus(status);
-    const requestId = error.response.headers.get('x-request-id') ?? info.requestId ?? undefined;
+    const requestId = safeRequestId(error.response.headers.get('x-request-id')) ?? safeRequestId(info.requestId);
     const retryAfter =
       code === 'RATE_LIMITED' ? (parseRetryAfter(error.response.headers.get('retry-after')) ?? info.retryAfter) : undefined;
     let message = MESSAGES[code](provider);
-    if (code === 'BAD_USER_INPUT' && info.message) message = `${provider} rejected the input: ${info.message.slice(0, 300)}`;
+    const detail = info.message ? providerText(info.message) : '';
+    if (code === 'BAD_USER_INPUT' && detail) message = `${provider} rejected the input: ${detail}`;
     if (code === 'RATE_LIMITED' && retryAfter !== undefined) message += `; retry after ${retryAfter}s`;
     if (code === 'UPSTREAM_TIMEOUT' && options.write) message += '; the outcome of the write is unknown';
     return new UpstreamError(
       code,
       message,
-      { provider, operation, status, requestId, retryAfter, fields: code === 'BAD_USER_INPUT' ? info.fields : undefined },
+      {
+        provider,
+        operation,
+        status,
+        requestId,
+        retryAfter,
+        fields: code === 'BAD_USER_INPUT' ? info.fields?.slice(0, MAX_FIELDS).map((field) => providerText(field, 100)) : undefined,
+      },
+      { cause: error },
+    );
+  }
+  if (error instanceof BodyTooLargeError) {
+    return new UpstreamError(
+      'UPSTREAM_BAD_RESPONSE',
+      `${provider} answered with a body over the ${error.limit}-byte limit`,
+      { provider, operation },
       { cause: error },
     );
   }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ProviderKey } from '../model/provider.js';
-import { UpstreamError } from './errors.js';
+import { providerText, UpstreamError } from './errors.js';
 
 /** Called for each payload that breaks its schema (metrics, logs). */
 export type BadPayloadListener = (info: { provider: ProviderKey; operation: string; path: string; issues: unknown }) => void;
@@ -20,7 +20,8 @@ export function parsePayload<S extends z.ZodType>(
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const first = result.error.issues[0];
-  const path = first && first.path.length > 0 ? first.path.map(String).join('.') : '(root)';
+  // Record keys in the path are the provider's text: redacted and capped like any other.
+  const path = first && first.path.length > 0 ? providerText(first.path.map(String).join('.'), 200) : '(root)';
   onBadPayload?.({ provider, operation, path, issues: result.error.issues });
   return failBadPayload(provider, operation, path);
 }

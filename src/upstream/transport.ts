@@ -1,6 +1,54 @@
 import http from 'node:http';
 import https from 'node:https';
 
+/** An upstream answer longer than the configured cap (UPSTREAM_MAX_BODY_BYTES). */
+export class BodyTooLargeError extends Error {
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`upstream body over ${limit} bytes`);
+    this.name = 'BodyTooLargeError';
+    this.limit = limit;
+  }
+}
+
+function announcedTooLarge(contentLength: string | null | undefined, limit: number): boolean {
+  const length = contentLength == null ? NaN : Number(contentLength);
+  return Number.isFinite(length) && length > limit;
+}
+
+/**
+ * A response body as text, at most `limit` bytes: an announced Content-Length over it is
+ * refused before reading, and the stream is cancelled as soon as it passes it, so a
+ * provider (or anything between) cannot make us hold an answer of any size.
+ */
+export async function readCappedText(response: Response, limit: number): Promise<string> {
+  const body = response.body;
+  if (!body) return '';
+  const announced = response.headers.get('content-length');
+  if (announcedTooLarge(announced, limit)) {
+    void body.cancel().catch(() => undefined);
+    throw new BodyTooLargeError(limit);
+  }
+  // The common case, kept on the runtime's own fast path: HTTP framing holds an unencoded
+  // body to its Content-Length. A compressed one can inflate far past it (fetch decodes
+  // gzip), so it is counted as it is read, like a body of unannounced length.
+  if (announced !== null && !response.headers.has('content-encoding')) return response.text();
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      void reader.cancel().catch(() => undefined);
+      throw new BodyTooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
 /**
  * A `fetch` over node:http with keep-alive agents, for ky's `fetch` option: ky keeps its
  * hooks, retries and timeouts, and the upstream call skips undici's web-streams machinery,
@@ -9,7 +57,11 @@ import https from 'node:https';
  * so ky and fromKyError read them the same either way: `TypeError('fetch failed', { cause })`
  * for the socket, the signal's reason (AbortError, TimeoutError) for an abort.
  */
-export function createNodeHttpFetch(options: { maxSockets?: number; maxFreeSockets?: number } = {}): typeof globalThis.fetch {
+export function createNodeHttpFetch(
+  options: { maxSockets?: number; maxFreeSockets?: number; maxBodyBytes?: number } = {},
+): typeof globalThis.fetch {
+  // Bodies are buffered here, so the cap must be applied here too, not only by the reader.
+  const maxBodyBytes = options.maxBodyBytes ?? Infinity;
   const agentOptions = {
     keepAlive: true,
     maxSockets: options.maxSockets ?? 256,
@@ -46,7 +98,18 @@ export function createNodeHttpFetch(options: { maxSockets?: number; maxFreeSocke
         },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          let total = 0;
+          const tooLarge = () => {
+            signal.removeEventListener('abort', onAbort);
+            req.destroy();
+            reject(new BodyTooLargeError(maxBodyBytes));
+          };
+          if (announcedTooLarge(res.headers['content-length'], maxBodyBytes)) return tooLarge();
+          res.on('data', (chunk: Buffer) => {
+            total += chunk.length;
+            if (total > maxBodyBytes) tooLarge();
+            else chunks.push(chunk);
+          });
           res.on('error', fail);
           res.on('end', () => {
             signal.removeEventListener('abort', onAbort);

@@ -143,13 +143,18 @@ describe('MoovProvider reads', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
-  it('answers NOT_FOUND for an unknown ticket or account', async () => {
+  it('answers NOT_FOUND for an unknown ticket', async () => {
     const [accountId] = settings.accountIds as [string];
-    for (const nativeId of [`${accountId}/00000000-0000-4000-8000-000000000000`, '00000000-0000-4000-8000-000000000000/x']) {
-      const error = await caught(moov.getTicket(nativeId, ctx));
-      expect(error.code).toBe('NOT_FOUND');
-      expect(typeof error.extensions.requestId).toBe('string');
-    }
+    const error = await caught(moov.getTicket(`${accountId}/00000000-0000-4000-8000-000000000000`, ctx));
+    expect(error.code).toBe('NOT_FOUND');
+    expect(typeof error.extensions.requestId).toBe('string');
+  });
+
+  it('answers NOT_FOUND for an account outside MOOV_ACCOUNT_IDS without calling Moov (issue 13)', async () => {
+    sandbox.resetRequests();
+    const error = await caught(moov.getTicket('00000000-0000-4000-8000-000000000000/x', ctx));
+    expect(error.code).toBe('NOT_FOUND');
+    expect(sandbox.requests('moov')).toEqual({});
   });
 
   it('refuses a malformed native id without calling Moov', async () => {

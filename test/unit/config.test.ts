@@ -50,6 +50,19 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ UPSTREAM_COALESCE: 'maybe' })).toThrow(/^UPSTREAM_COALESCE: /);
   });
 
+  it('limits query cost to 20000 unless MAX_QUERY_COST says otherwise (issue 14)', () => {
+    expect(parseConfig({}).maxQueryCost).toBe(20_000);
+    expect(parseConfig({ MAX_QUERY_COST: '5000' }).maxQueryCost).toBe(5000);
+    expect(() => parseConfig({ MAX_QUERY_COST: '0' })).toThrow(/^MAX_QUERY_COST: /);
+  });
+
+  it('caps upstream bodies at 10 MiB unless UPSTREAM_MAX_BODY_BYTES says otherwise (issue 13)', () => {
+    expect(parseConfig({}).http.maxBodyBytes).toBe(10 * 1024 * 1024);
+    expect(parseConfig({ UPSTREAM_MAX_BODY_BYTES: '65536' }).http.maxBodyBytes).toBe(65536);
+    expect(() => parseConfig({ UPSTREAM_MAX_BODY_BYTES: '10' })).toThrow(/^UPSTREAM_MAX_BODY_BYTES: /);
+    expect(() => parseConfig({ UPSTREAM_MAX_BODY_BYTES: 'lots' })).toThrow(/^UPSTREAM_MAX_BODY_BYTES: /);
+  });
+
   it('reads SANDBOX_FAULTS per provider', () => {
     expect(parseConfig({ SANDBOX_FAULTS: '{"zaia":{"status":503,"rate":0.2}}' }).sandbox.faults).toEqual({ zaia: { status: 503, rate: 0.2 } });
   });

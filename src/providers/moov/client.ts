@@ -1,5 +1,5 @@
 import type { MoovSettings } from './settings.js';
-import { BadUserInputError } from '../../errors.js';
+import { BadUserInputError, OutOfScopeError } from '../../errors.js';
 import type { ActivityModel } from '../../model/activity.js';
 import type { ProviderPage } from '../../model/page.js';
 import type { TicketModel } from '../../model/ticket.js';
@@ -116,7 +116,7 @@ export class MoovProvider implements TicketProvider {
   }
 
   async getTicket(nativeId: string, ctx: CallContext): Promise<TicketModel> {
-    const ref = this.#ref(nativeId);
+    const ref = this.#ref(nativeId, 'read');
     const { data, raw } = await this.#http.call({
       operation: 'getTicket',
       path: `accounts/${seg(ref.accountId)}/tickets/${seg(ref.ticketId)}`,
@@ -128,7 +128,7 @@ export class MoovProvider implements TicketProvider {
 
   /** The messages thread; the first message is the body the ticket was created with. */
   async listActivities(ticket: TicketModel, ctx: CallContext): Promise<ActivityModel[]> {
-    const ref = this.#ref(ticket.nativeId);
+    const ref = this.#ref(ticket.nativeId, 'read');
     const { data } = await this.#http.call({
       operation: 'listTicketMessages',
       path: `accounts/${seg(ref.accountId)}/tickets/${seg(ref.ticketId)}/messages`,
@@ -143,6 +143,7 @@ export class MoovProvider implements TicketProvider {
     if (!accountId || accountId.includes('/')) {
       throw new BadUserInputError('moov: createTicket needs an account id as scope', { argument: 'scope' });
     }
+    if (!this.#settings.accountIds.includes(accountId)) throw new OutOfScopeError('moov', 'write', 'the account');
     const email = input.requesterEmail?.trim();
     if (!email) throw new BadUserInputError('moov: createTicket needs requesterEmail (the ticket contact)', { argument: 'requesterEmail' });
     const body: MoovCreateTicketRequest = {
@@ -163,7 +164,7 @@ export class MoovProvider implements TicketProvider {
 
   /** `PATCH` with `{status: 'closed'}`, the only value Moov accepts; it answers with the ticket. */
   async closeTicket(nativeId: string, ctx: CallContext): Promise<WriteResult> {
-    const ref = this.#ref(nativeId);
+    const ref = this.#ref(nativeId, 'write');
     const body: MoovUpdateTicketRequest = { status: 'closed' };
     const { data, raw } = await this.#http.call({
       operation: 'closeTicket',
@@ -176,9 +177,14 @@ export class MoovProvider implements TicketProvider {
     return { ticket: toTicket(data, raw, ref.accountId) };
   }
 
-  #ref(nativeId: string): MoovTicketRef {
+  /**
+   * The ticket's account must be one of MOOV_ACCOUNT_IDS: our credential may reach other
+   * accounts (a platform key reaches every connected one), and a client must not.
+   */
+  #ref(nativeId: string, access: 'read' | 'write'): MoovTicketRef {
     const ref = parseMoovNativeId(nativeId);
     if (!ref) throw new BadUserInputError('Invalid moov ticket id: expected accountID/ticketID', { argument: 'id', provider: 'moov' });
+    if (!this.#settings.accountIds.includes(ref.accountId)) throw new OutOfScopeError('moov', access, 'the account');
     return ref;
   }
 }

@@ -1,5 +1,5 @@
 import type { SpacebringSettings } from './settings.js';
-import { BadUserInputError, UnsupportedByProviderError } from '../../errors.js';
+import { BadUserInputError, OutOfScopeError, UnsupportedByProviderError } from '../../errors.js';
 import type { ProviderPage } from '../../model/page.js';
 import type { TicketModel, TicketStatus } from '../../model/ticket.js';
 import { basicAuth, createProviderHttp, seg, type ProviderHttp } from '../../upstream/http.js';
@@ -89,6 +89,9 @@ export class SpacebringProvider implements TicketProvider {
       schema: spacebringTicketDetailSchema,
       signal: ctx.signal,
     });
+    // Ticket ids do not name their location, so the check can only follow the read: a
+    // ticket of a location this service is not configured for is not served.
+    if (!this.#settings.locationRefs.includes(data.ticket.locationRef)) throw new OutOfScopeError(this.key, 'read', 'the location');
     return toTicket(data.ticket, raw, data.activities);
   }
 
@@ -142,6 +145,7 @@ export class SpacebringProvider implements TicketProvider {
     if (assigneeNativeId !== null && !UUID.test(assigneeNativeId)) {
       throw new BadUserInputError('spacebring assigns users only', { argument: 'assigneeId' });
     }
+    await this.#checkScope(nativeId, ctx);
     const { data, raw } = await this.#http.call({
       operation: 'assignTicket',
       method: 'put',
@@ -153,7 +157,22 @@ export class SpacebringProvider implements TicketProvider {
     return { ticket: toTicket(data.ticket, (raw as { ticket?: unknown }).ticket), activity: toActivity(data.activity, 0) };
   }
 
+  /**
+   * A write by id first reads the ticket: its id does not name its location, and a ticket of
+   * a location this service is not configured for must not be changed (FORBIDDEN). One read
+   * per write, and a write is rare next to reads.
+   */
+  async #checkScope(nativeId: string, ctx: CallContext): Promise<void> {
+    try {
+      await this.getTicket(nativeId, ctx);
+    } catch (error) {
+      if (error instanceof OutOfScopeError) throw new OutOfScopeError(this.key, 'write', 'the ticket\'s location');
+      throw error;
+    }
+  }
+
   async #putStatus(nativeId: string, status: string, ctx: CallContext): Promise<WriteResult> {
+    await this.#checkScope(nativeId, ctx);
     const { data, raw } = await this.#http.call({
       operation: 'setTicketStatus',
       method: 'put',
@@ -168,6 +187,7 @@ export class SpacebringProvider implements TicketProvider {
   async #createTicket(input: CreateTicketInput, ctx: CallContext): Promise<WriteResult> {
     const locationRef = input.scope ?? this.#settings.locationRefs[0];
     if (!locationRef) throw new BadUserInputError('spacebring needs a location to create a ticket', { argument: 'scope' });
+    if (!this.#settings.locationRefs.includes(locationRef)) throw new OutOfScopeError(this.key, 'write', 'the location');
     // No title field: the title goes on the first line, where the mapper finds it again.
     const title = input.title.trim();
     const description = input.description.trim();
@@ -189,6 +209,7 @@ export class SpacebringProvider implements TicketProvider {
   async #addComment(nativeId: string, input: CommentInput, ctx: CallContext): Promise<WriteResult> {
     // Spacebring comments are seen by the requester; there is no internal note.
     if (input.internal) throw new UnsupportedByProviderError(this.key, 'internal comments');
+    await this.#checkScope(nativeId, ctx);
     const { data } = await this.#http.call({
       operation: 'addComment',
       method: 'post',
