@@ -1,7 +1,8 @@
 import { isUpstreamError, type UpstreamError } from './upstream/errors.js';
 import type { ProviderKey } from './model/provider.js';
 
-export type ProviderOutcome = 'OK' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'AUTH_FAILED' | 'TIMEOUT' | 'BAD_RESPONSE' | 'ERROR';
+/** UNSUPPORTED: the provider, as configured, cannot do what was asked (HostUp v1 has no list). */
+export type ProviderOutcome = 'OK' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'AUTH_FAILED' | 'TIMEOUT' | 'BAD_RESPONSE' | 'UNSUPPORTED' | 'ERROR';
 
 export interface ProviderOutcomeEntry {
   provider: ProviderKey;
@@ -52,6 +53,11 @@ export class ProviderOutcomes {
 
   ok(provider: ProviderKey): void {
     if (!this.#entries.has(provider)) this.#entries.set(provider, { provider, outcome: 'OK' });
+  }
+
+  /** Asked of a provider that cannot answer it (not a failure: nothing was called). */
+  unsupported(provider: ProviderKey, code = 'UNSUPPORTED_BY_PROVIDER'): void {
+    if (!this.#entries.has(provider)) this.#entries.set(provider, { provider, outcome: 'UNSUPPORTED', code });
   }
 
   failed(provider: ProviderKey, error: unknown): void {

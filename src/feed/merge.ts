@@ -182,6 +182,11 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
   for (const provider of deps.providers) {
     if (filter.providers && !filter.providers.includes(provider.key)) continue;
     if (!personPossible(filter.assignee, provider.key) || !personPossible(filter.requester, provider.key)) continue;
+    // A provider that cannot list (HostUp v1) is named in extensions.providers, not dropped in silence.
+    if (provider.lists === false) {
+      deps.outcomes.unsupported(provider.key);
+      continue;
+    }
     for (const source of provider.listSources(providerFilter(filter, provider.key))) {
       const id = `${provider.key}|${source}`;
       const position = cursor ? cursor.s[id] : null;

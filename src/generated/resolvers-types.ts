@@ -153,6 +153,17 @@ export type Attachment = {
   url?: Maybe<Scalars['String']['output']>;
 };
 
+/** The channel a conversation came in on (Zaia: its channel id, display name and type, e.g. a web widget or WhatsApp). */
+export type Channel = {
+  __typename?: 'Channel';
+  /** The provider's id of the channel (Zaia `channelId`). */
+  id?: Maybe<Scalars['String']['output']>;
+  /** The channel's display name (Zaia `channelName`). */
+  name?: Maybe<Scalars['String']['output']>;
+  /** The kind of channel, as the provider names it (Zaia `channelType`; its values are not documented). */
+  type?: Maybe<Scalars['String']['output']>;
+};
+
 /** State of a provider's circuit breaker (BREAKER_THRESHOLD consecutive failures open it for BREAKER_COOLDOWN_MS). */
 export type CircuitState =
   /** Calls go through. */
@@ -517,6 +528,8 @@ export type ProviderHealth = {
 /** One provider as this ticketgraph is configured for it. */
 export type ProviderInfo = {
   __typename?: 'ProviderInfo';
+  /** The API generation or version the client speaks where the provider has more than one (HostUp: v1 or v2); null otherwise. */
+  apiVersion?: Maybe<Scalars['String']['output']>;
   /** What its API offers through ticketgraph; empty when not configured. */
   capabilities: Array<ProviderCapability>;
   /** False when the provider is left out by TICKETGRAPH_PROVIDERS. */
@@ -527,6 +540,8 @@ export type ProviderInfo = {
   maxPageSize: Scalars['Int']['output'];
   /** Sandbox or live. */
   mode: ProviderMode;
+  /** Why this generation or configuration is in use and what it cannot do, in a sentence or two; null when there is nothing to say. */
+  notes?: Maybe<Scalars['String']['output']>;
   /** Which provider. */
   provider: Provider;
   /** Which feed filters the provider applies itself. */
@@ -705,14 +720,22 @@ export type Ticket = Node & {
   activities?: Maybe<ActivityConnection>;
   /** Who works on it; null when unassigned. */
   assignee?: Maybe<Membership>;
+  /** Files attached to the ticket itself (HostUp: v2 root attachments, v1 `attachments`); files of comments are on their activities. Empty for providers without ticket-level files. */
+  attachments: Array<Attachment>;
+  /** Where the conversation came from (Zaia: the chat's channel); null for providers without channels. */
+  channel?: Maybe<Channel>;
   /** When it was closed or resolved; null while open. */
   closedAt?: Maybe<Scalars['DateTime']['output']>;
   /** When the ticket was opened. */
   createdAt: Scalars['DateTime']['output'];
   /** Body of the ticket. Moov has none on the ticket: its first message (in `activities`) holds it. */
   description?: Maybe<Scalars['String']['output']>;
+  /** The ticket's id in the system that filed it, where the provider keeps one (Moov `foreignID`). */
+  externalId?: Maybe<Scalars['String']['output']>;
   /** Opaque global id (provider + the provider's own id). */
   id: Scalars['ID']['output'];
+  /** When the ticket last saw a message or change, where the provider says so (Moov `latestMessageOn`); null elsewhere: see `updatedAt`. */
+  lastActivityAt?: Maybe<Scalars['DateTime']['output']>;
   /** The provider's human-facing number. Spacebring numbers are per location; HostUp numbers are numeric strings. */
   number?: Maybe<Scalars['String']['output']>;
   /** Only HostUp and Sonzai have priorities. */
@@ -839,7 +862,7 @@ export type TicketFilter = {
   providers?: InputMaybe<Array<Provider>>;
   /** Membership ids (global) or email addresses of the requester. */
   requester?: InputMaybe<Array<Scalars['String']['input']>>;
-  /** Case-insensitive text in the title or description. */
+  /** Case-insensitive text. What is searched differs per provider, because most list endpoints take no search and their list rows carry no body: Zaia searches upstream (its `search` parameter, over the chat summary); Spacebring matches the description (its title is the description's first line); Sonzai, Moov and HostUp v2 match the title only (their list rows have no description; Sonzai's list takes no search); HostUp v1 cannot list. */
   search?: InputMaybe<Scalars['String']['input']>;
   /** Only tickets in one of these statuses. */
   statuses?: InputMaybe<Array<TicketStatus>>;
@@ -1035,6 +1058,7 @@ export type ResolversTypes = {
   AssignTicketInput: AssignTicketInput;
   AssignmentChangeActivity: ResolverTypeWrapper<AssignmentChangeActivityModel>;
   Attachment: ResolverTypeWrapper<AttachmentModel>;
+  Channel: ResolverTypeWrapper<Channel>;
   CircuitState: CircuitState;
   CommentActivity: ResolverTypeWrapper<CommentActivityModel>;
   CreateTicketInput: CreateTicketInput;
@@ -1093,6 +1117,7 @@ export type ResolversParentTypes = {
   AssignTicketInput: AssignTicketInput;
   AssignmentChangeActivity: AssignmentChangeActivityModel;
   Attachment: AttachmentModel;
+  Channel: Channel;
   CommentActivity: CommentActivityModel;
   CreateTicketInput: CreateTicketInput;
   CreateTicketPayload: Omit<CreateTicketPayload, 'activity' | 'ticket'> & { activity?: Maybe<ResolversParentTypes['Activity']>, ticket: ResolversParentTypes['Ticket'] };
@@ -1168,6 +1193,12 @@ export type AttachmentResolvers<ContextType = Context, ParentType extends Resolv
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   size?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ChannelResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Channel'] = ResolversParentTypes['Channel']> = {
+  id?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type CommentActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommentActivity'] = ResolversParentTypes['CommentActivity']> = {
@@ -1288,11 +1319,13 @@ export type ProviderHealthResolvers<ContextType = Context, ParentType extends Re
 };
 
 export type ProviderInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ProviderInfo'] = ResolversParentTypes['ProviderInfo']> = {
+  apiVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   capabilities?: Resolver<Array<ResolversTypes['ProviderCapability']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   health?: Resolver<Maybe<ResolversTypes['ProviderHealth']>, ParentType, ContextType>;
   maxPageSize?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   mode?: Resolver<ResolversTypes['ProviderMode'], ParentType, ContextType>;
+  notes?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   pushdown?: Resolver<ResolversTypes['FilterPushdown'], ParentType, ContextType>;
 };
@@ -1356,10 +1389,14 @@ export type TicketResolvers<ContextType = Context, ParentType extends ResolversP
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Ticket']> | FederationReferenceType, FederationReferenceType, ContextType>;
   activities?: Resolver<Maybe<ResolversTypes['ActivityConnection']>, ParentType, ContextType, RequireFields<TicketActivitiesArgs, 'first'>>;
   assignee?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  attachments?: Resolver<Array<ResolversTypes['Attachment']>, ParentType, ContextType>;
+  channel?: Resolver<Maybe<ResolversTypes['Channel']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   number?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   priority?: Resolver<Maybe<ResolversTypes['TicketPriority']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
@@ -1411,6 +1448,7 @@ export type Resolvers<ContextType = Context> = {
   AddCommentPayload?: AddCommentPayloadResolvers<ContextType>;
   AssignmentChangeActivity?: AssignmentChangeActivityResolvers<ContextType>;
   Attachment?: AttachmentResolvers<ContextType>;
+  Channel?: ChannelResolvers<ContextType>;
   CommentActivity?: CommentActivityResolvers<ContextType>;
   CreateTicketPayload?: CreateTicketPayloadResolvers<ContextType>;
   CreatedActivity?: CreatedActivityResolvers<ContextType>;

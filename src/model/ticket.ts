@@ -1,4 +1,4 @@
-import type { ActivityModel } from './activity.js';
+import type { ActivityModel, AttachmentModel } from './activity.js';
 import type { MembershipModel } from './membership.js';
 import type { ProviderKey } from './provider.js';
 import type { TagModel } from './tag.js';
@@ -13,6 +13,12 @@ export interface TeamModel {
   id: string | null;
   name: string | null;
   avatarUrl: string | null;
+}
+
+export interface ChannelModel {
+  id: string | null;
+  name: string | null;
+  type: string | null;
 }
 
 export interface TicketModel {
@@ -43,6 +49,17 @@ export interface TicketModel {
   createdAt: Date;
   updatedAt: Date;
   closedAt: Date | null;
+  /** When the ticket last saw a message or change, where the provider says so (Moov `latestMessageOn`). */
+  lastActivityAt?: Date | null | undefined;
+  /** The ticket's id in the system that filed it, where the provider keeps one (Moov `foreignID`). */
+  externalId?: string | null | undefined;
+  /**
+   * Files attached to the ticket itself (HostUp). Absent: the provider has none. null: the
+   * provider has them but this payload (a list row) left them out; the detail read has them.
+   */
+  attachments?: AttachmentModel[] | null | undefined;
+  /** Where the conversation came from (Zaia's chat channel). */
+  channel?: ChannelModel | null | undefined;
   /** The provider's payload as received (never the zod parse result, which strips unknown keys). */
   raw: unknown;
 }

@@ -16,4 +16,6 @@ export const ProviderInfo: ProviderInfoResolvers = {
   capabilities: (info) => (info.instance ? capabilitiesOf(info.instance) : []),
   pushdown: (info) => info.instance?.pushdown ?? NO_PUSHDOWN,
   maxPageSize: (info) => info.instance?.maxPageSize ?? 0,
+  apiVersion: (info) => info.instance?.apiVersion ?? null,
+  notes: (info) => info.instance?.notes ?? null,
 };

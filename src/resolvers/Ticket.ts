@@ -56,6 +56,12 @@ function fromDetail<K extends 'description' | 'closedAt'>(field: K) {
 export const Ticket: TicketResolvers = {
   description: fromDetail('description'),
   closedAt: fromDetail('closedAt'),
+  lastActivityAt: (ticket) => ticket.lastActivityAt ?? null,
+  externalId: (ticket) => ticket.externalId ?? null,
+  channel: (ticket) => ticket.channel ?? null,
+  // null: a list row left the provider's ticket files out; the detail read (shared per request) has them.
+  attachments: (ticket, _args, ctx) =>
+    ticket.attachments === null ? ctx.loaders.ticketDetailById.load(ticket.id).then((detail) => detail.attachments ?? []) : (ticket.attachments ?? []),
   __resolveReference: (reference, ctx) => ctx.loaders.ticketById.load(reference.id),
   providerId: (ticket) => ticket.nativeId,
   tags: (ticket, _args, ctx) => ticket.tags ?? ctx.loaders.tagsByTicket.load(ticket),

@@ -3,7 +3,7 @@ import { providerModule, type ProviderSettingsMap } from '../providers/index.js'
 import { startSimulator, type SandboxFault, type SimulatorHandle } from '../simkit/server.js';
 import { createPeople } from '../simkit/people.js';
 import { Random } from '../simkit/random.js';
-import type { SandboxProvider } from '../simkit/types.js';
+import type { SandboxProvider, SimulatorForms } from '../simkit/types.js';
 
 export interface SandboxOptions {
   /** @default 42 */
@@ -12,6 +12,8 @@ export interface SandboxOptions {
   tickets?: number;
   faults?: Partial<Record<ProviderKey, SandboxFault>>;
   providers?: readonly ProviderKey[];
+  /** The one form each simulator speaks where the seed leaves a choice open. @default the seeds' forms */
+  forms?: SimulatorForms;
 }
 
 export interface Sandbox {
@@ -40,7 +42,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faultRandom = new Random(seed).fork('faults');
   try {
     for (const key of keys) {
-      const provider = providerModule(key).createSimulator({ seed, tickets, people });
+      const provider = providerModule(key).createSimulator({ seed, tickets, people, forms: options.forms });
       const handle = await startSimulator(provider.definition, { fault: options.faults?.[key], random: () => faultRandom.next() });
       simulators.set(key, { provider, handle });
     }

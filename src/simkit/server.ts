@@ -61,7 +61,8 @@ export interface SimulatorDefinition {
   errors: {
     unauthorized(): SimResponse;
     forbidden(): SimResponse;
-    notFound(): SimResponse;
+    /** An unmatched path: `path` lets a simulator with several dialects answer in the one the path asks for. */
+    notFound(path: string): SimResponse;
     /** The provider's 429, with Retry-After where the provider documents it (header or body). */
     rateLimited(retryAfterSeconds: number): SimResponse;
     server(status: number): SimResponse;
@@ -223,7 +224,7 @@ export async function startSimulator(
           }
         }
         if (!route || !params) {
-          send(res, definition.errors.notFound());
+          send(res, definition.errors.notFound(url.pathname));
           return;
         }
         counts[route.operation] = (counts[route.operation] ?? 0) + 1;

@@ -6,6 +6,19 @@ export interface SimulatorOptions {
   /** Tickets to generate (up to 100,000 for benchmarks: keep generation linear and lazy where it can be). */
   tickets: number;
   people: ReturnType<typeof createPeople>;
+  /** Where a seed leaves a choice open, the one form the simulator speaks (each defaults to the seed's). */
+  forms?: SimulatorForms | undefined;
+}
+
+/**
+ * Forms a simulator can be run in (issue 17): a simulator that accepted every guess could not
+ * catch a wrong one, so it speaks exactly one, and the contract tests run against each.
+ */
+export interface SimulatorForms {
+  /** Zaia's `authorization` value: the bare API key (the seed's words) or `Bearer <key>`. @default 'raw' */
+  zaiaAuth?: 'raw' | 'bearer';
+  /** Sonzai's list paging: `limit`+`offset` (the seed's) or an opaque cursor. @default 'offset' */
+  sonzaiPaging?: 'offset' | 'cursor';
 }
 
 /** What each provider's simulator module gives the sandbox. */

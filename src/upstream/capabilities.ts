@@ -20,7 +20,9 @@ export const WRITE_CAPABILITIES: Record<WriteOperation, ProviderCapability> = {
  * configuration cannot do a write, such as Spacebring on Basic auth, leaves it out).
  */
 export function capabilitiesOf(provider: TicketProvider): ProviderCapability[] {
-  const capabilities: ProviderCapability[] = ['READ_TICKET', 'LIST_TICKETS', 'READ_ACTIVITIES'];
+  const capabilities: ProviderCapability[] = ['READ_TICKET'];
+  if (provider.lists !== false) capabilities.push('LIST_TICKETS');
+  capabilities.push('READ_ACTIVITIES');
   if (provider.listTags || provider.readsTags) capabilities.push('READ_TAGS');
   for (const [operation, capability] of Object.entries(WRITE_CAPABILITIES) as [WriteOperation, ProviderCapability][]) {
     if (typeof provider[operation] === 'function') capabilities.push(capability);

@@ -109,6 +109,16 @@ export interface TicketProvider {
   readonly timeline: 'detail' | 'separate' | 'ticket';
   /** True where ticket payloads carry the ticket's tags (HostUp v1); see also listTags. */
   readonly readsTags?: boolean;
+  /**
+   * False where the API, as configured, has no list (HostUp v1): LIST_TICKETS is then not a
+   * capability, and a feed reports the provider as UNSUPPORTED rather than leaving it out.
+   * @default true
+   */
+  readonly lists?: boolean;
+  /** The API generation or version the client speaks, where there is a choice (`providers { apiVersion }`). */
+  readonly apiVersion?: string;
+  /** Why this configuration, and what it cannot do (`providers { notes }`). */
+  readonly notes?: string;
 
   getTicket(nativeId: string, ctx: CallContext): Promise<TicketModel>;
   listSources(filter: ProviderFilter): string[];
@@ -166,6 +176,9 @@ export function intercept(provider: TicketProvider, around: Interceptor): Ticket
     pushdown: provider.pushdown,
     timeline: provider.timeline,
     readsTags: provider.readsTags,
+    lists: provider.lists,
+    apiVersion: provider.apiVersion,
+    notes: provider.notes,
     listSources: (filter) => provider.listSources(filter),
   };
   const target = wrapped as Record<string, unknown>;

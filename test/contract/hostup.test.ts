@@ -13,6 +13,7 @@ import {
   hostupV2TicketSchema,
 } from '../../src/providers/hostup/wire.js';
 import { UpstreamError } from '../../src/upstream/errors.js';
+import { capabilitiesOf } from '../../src/upstream/capabilities.js';
 import type { TicketModel } from '../../src/model/ticket.js';
 import { HOSTUP_SANDBOX_KEY, HOSTUP_SANDBOX_READONLY_KEY } from '../../src/providers/hostup/simulator/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -200,8 +201,13 @@ describe('HostupProvider v1', () => {
     expect(v1.pushdown.statuses).toBe(false);
   });
 
-  it('has no list: an empty last page, without a call', async () => {
-    expect(v1.listSources({ statuses: ['OPEN'] })).toEqual(['']);
+  it('has no list: says so (no LIST_TICKETS, lists false, no sources) and answers an empty last page, without a call', async () => {
+    expect(v1.lists).toBe(false);
+    expect(capabilitiesOf(v1)).not.toContain('LIST_TICKETS');
+    expect(capabilitiesOf(v1)).toContain('READ_TAGS');
+    expect(capabilitiesOf(v2)).toContain('LIST_TICKETS');
+    expect(capabilitiesOf(v2)).not.toContain('READ_TAGS');
+    expect(v1.listSources({ statuses: ['OPEN'] })).toEqual([]);
     expect(await v1.listTickets({ source: '', cursor: null, limit: 50, filter: {} }, ctx)).toEqual({ tickets: [], next: null, totalCount: null });
     expect(sandbox.totalRequests('hostup')).toBe(0);
   });
@@ -356,6 +362,20 @@ describe('hostup simulator wire format', () => {
     const response = await fetch(url(path), { method: 'POST', headers, body: json === undefined ? undefined : JSON.stringify(json) });
     return { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
   };
+
+  it('issue 17: answers an unknown path in the dialect of the path asked, whatever the previous request spoke', async () => {
+    // A v1 call first, then an unknown v2 path: problem+json, not the v1 envelope.
+    expect((await get('/api/support/departments', apiKey)).status).toBe(200);
+    const v2Missing = await get('/api/v2/support/nothing-here');
+    expect(v2Missing.status).toBe(404);
+    expect(v2Missing.headers.get('content-type')).toContain('application/problem+json');
+    expect(hostupV2ProblemSchema.parse(v2Missing.body).status).toBe(404);
+    // A v2 call first, then an unknown v1 path: the v1 envelope, not problem+json.
+    expect((await get('/api/v2/support/departments')).status).toBe(200);
+    const v1Missing = await get('/api/support/nothing-here', apiKey);
+    expect(v1Missing.status).toBe(404);
+    expect(hostupV1ErrorSchema.parse(v1Missing.body)).toMatchObject({ code: 'NOT_FOUND' });
+  });
 
   it('serves every endpoint in the shapes the schemas describe', async () => {
     const list = await get('/api/v2/support/tickets?limit=2');

@@ -1,3 +1,5 @@
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SpacebringSettings } from '../../src/providers/spacebring/settings.js';
 import { SpacebringProvider } from '../../src/providers/spacebring/client.js';
@@ -275,16 +277,43 @@ describe('spacebring failures', () => {
   const anyId = () => settings.locationRefs[0] as string;
 
   it('maps a wrong token, and a wrong network id, to PROVIDER_AUTH_FAILED without leaking it', async () => {
-    const wrong = new SpacebringProvider({ ...settings, auth: { kind: 'oauth', accessToken: new Secret('sb_wrong_token_value'), networkId: 'x' } }, testDeps());
+    const wrong = new SpacebringProvider({ ...settings, auth: { kind: 'oauth', accessToken: new Secret('sb_wrong_token_value'), networkId: 'x', networkHeader: 'spacebring-network-id' } }, testDeps());
     const error = await failure(wrong.listTickets({ source: anyId(), cursor: null, limit: 1, filter: {} }, ctx));
     expect(error.code).toBe('PROVIDER_AUTH_FAILED');
     expect(JSON.stringify(error)).not.toContain('sb_wrong_token_value');
     expect(error.message).not.toContain('sb_wrong_token_value');
     const networkId = settings.auth.kind === 'oauth' ? 'ffffffff-ffff-4fff-bfff-ffffffffffff' : '';
-    const wrongNetwork = new SpacebringProvider({ ...settings, auth: { kind: 'oauth', accessToken: new Secret(token), networkId } }, testDeps());
+    const wrongNetwork = new SpacebringProvider({ ...settings, auth: { kind: 'oauth', accessToken: new Secret(token), networkId, networkHeader: 'spacebring-network-id' } }, testDeps());
     const error2 = await failure(wrongNetwork.getTicket(anyId(), ctx));
     expect(error2.code).toBe('PROVIDER_AUTH_FAILED');
     expect(`${JSON.stringify(error2)} ${error2.message} ${String(error2.stack)}`).not.toContain(token);
+  });
+
+  it('issue 17: sends the network id under SPACEBRING_NETWORK_HEADER: the default reaches the simulator, another name does not', async () => {
+    if (settings.auth.kind !== 'oauth') throw new Error('the sandbox settings use OAuth');
+    expect(settings.auth.networkHeader).toBe('spacebring-network-id');
+    const renamed = new SpacebringProvider({ ...settings, auth: { ...settings.auth, networkHeader: 'x-network-id' } }, testDeps());
+    const error = await failure(renamed.listTickets({ source: anyId(), cursor: null, limit: 1, filter: {} }, ctx));
+    expect(error.code).toBe('PROVIDER_AUTH_FAILED');
+    const page = await provider.listTickets({ source: anyId(), cursor: null, limit: 1, filter: {} }, ctx);
+    expect(page.tickets.length).toBeLessThanOrEqual(1);
+
+    // What the renamed client sends, seen by a small upstream of our own.
+    const seen: IncomingHttpHeaders[] = [];
+    const upstream = createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"no"}');
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    try {
+      const baseUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+      const probe = new SpacebringProvider({ ...settings, baseUrl, auth: { ...settings.auth, networkHeader: 'X-Network-Id' } }, testDeps());
+      await failure(probe.listTickets({ source: anyId(), cursor: null, limit: 1, filter: {} }, ctx));
+    } finally {
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
+    expect(seen[0]?.['x-network-id']).toBe(settings.auth.networkId);
+    expect(seen[0]?.['spacebring-network-id']).toBeUndefined();
   });
 
   it('maps an unknown id to NOT_FOUND', async () => {

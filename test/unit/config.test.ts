@@ -112,3 +112,50 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ SHUTDOWN_GRACE_MS: '-1' })).toThrow(/^SHUTDOWN_GRACE_MS: /);
   });
 });
+
+describe('issue 17: settings that override what the seeds leave open', () => {
+  const zaiaSettings = (env: Record<string, string>) => {
+    const zaia = parseConfig({ ZAIA_API_KEY: 'zk', ...env }).providers.zaia;
+    if (zaia.mode !== 'live') throw new Error('zaia should be live');
+    return zaia.settings;
+  };
+
+  it('ZAIA_AUTH_SCHEME: unset finds the form out; raw or bearer fixes it; anything else stops the start', () => {
+    expect(zaiaSettings({}).authScheme).toBeNull();
+    expect(zaiaSettings({ ZAIA_AUTH_SCHEME: 'raw' }).authScheme).toBe('raw');
+    expect(zaiaSettings({ ZAIA_AUTH_SCHEME: 'bearer' }).authScheme).toBe('bearer');
+    expect(() => parseConfig({ ZAIA_API_KEY: 'zk', ZAIA_AUTH_SCHEME: 'basic' })).toThrow(/^ZAIA_AUTH_SCHEME: /);
+  });
+
+  it('ZAIA_STATUS_VALUES: three distinct values for open, ongoing and completed; inferred defaults otherwise', () => {
+    expect(zaiaSettings({}).statusValues).toEqual({ open: 'pending', ongoing: 'ongoing', completed: 'completed' });
+    expect(zaiaSettings({ ZAIA_STATUS_VALUES: 'unanswered, in_progress, finished' }).statusValues).toEqual({
+      open: 'unanswered',
+      ongoing: 'in_progress',
+      completed: 'finished',
+    });
+    expect(() => parseConfig({ ZAIA_API_KEY: 'zk', ZAIA_STATUS_VALUES: 'open,closed' })).toThrow(/^ZAIA_STATUS_VALUES: expected three distinct/);
+    expect(() => parseConfig({ ZAIA_API_KEY: 'zk', ZAIA_STATUS_VALUES: 'a,a,b' })).toThrow(/^ZAIA_STATUS_VALUES: /);
+  });
+
+  it('HOSTUP_TIMEZONE: Europe/Stockholm unless set to another IANA zone; a zone Intl does not know stops the start', () => {
+    const hostup = (env: Record<string, string>) => {
+      const mode = parseConfig({ HOSTUP_API_KEY: 'hk', ...env }).providers.hostup;
+      return mode.mode === 'live' ? mode.settings.timeZone : null;
+    };
+    expect(hostup({})).toBe('Europe/Stockholm');
+    expect(hostup({ HOSTUP_TIMEZONE: 'UTC' })).toBe('UTC');
+    expect(() => parseConfig({ HOSTUP_API_KEY: 'hk', HOSTUP_TIMEZONE: 'Mars/Olympus' })).toThrow(/^HOSTUP_TIMEZONE: not an IANA time zone/);
+  });
+
+  it('SPACEBRING_NETWORK_HEADER: spacebring-network-id unless named otherwise; not a header name stops the start', () => {
+    const base = { SPACEBRING_ACCESS_TOKEN: 't', SPACEBRING_NETWORK_ID: 'net', SPACEBRING_LOCATION_REFS: 'loc' };
+    const header = (env: Record<string, string>) => {
+      const sb = parseConfig({ ...base, ...env }).providers.spacebring;
+      return sb.mode === 'live' && sb.settings.auth.kind === 'oauth' ? sb.settings.auth.networkHeader : null;
+    };
+    expect(header({})).toBe('spacebring-network-id');
+    expect(header({ SPACEBRING_NETWORK_HEADER: 'X-Network-Id' })).toBe('x-network-id');
+    expect(() => parseConfig({ ...base, SPACEBRING_NETWORK_HEADER: 'bad header' })).toThrow(/^SPACEBRING_NETWORK_HEADER: not an HTTP header name/);
+  });
+});

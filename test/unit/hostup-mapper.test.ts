@@ -22,7 +22,9 @@ import { decodeId } from '../../src/ids.js';
 import type { CommentActivityModel } from '../../src/model/activity.js';
 import { fixture } from '../helpers/fixtures.js';
 
-const v1Ctx = { operation: 'getTicket', path: 'data.ticket' };
+// The fixtures' expectations were written reading v1 times as UTC (HOSTUP_TIMEZONE=UTC);
+// the default zone, Europe/Stockholm, has its own tests (issue 17).
+const v1Ctx = { operation: 'getTicket', path: 'data.ticket', timeZone: 'UTC' };
 type Envelope = { data: { ticket: Record<string, unknown> } };
 
 function v1(body: unknown) {
@@ -53,7 +55,7 @@ describe('hostup schemas', () => {
 
   it('tolerate documented nulls and unknown extra fields', () => {
     const body = structuredClone(fixture('hostup', 'v1-ticket')) as Envelope;
-    Object.assign(body.data.ticket, { owner: null, replies: null, notes: null, tags: null, priority: null, brandNewField: [1, 2] });
+    Object.assign(body.data.ticket, { owner: null, owner_id: null, replies: null, notes: null, tags: null, priority: null, brandNewField: [1, 2] });
     const ticket = v1(body);
     expect(ticket.assignee).toBeNull();
     expect(ticket.tags).toEqual([]);
@@ -133,15 +135,85 @@ describe('mapHostupPriority', () => {
 });
 
 describe('parseHostbillTime', () => {
-  it('reads HostBill times as UTC, ISO strings as they are, and zero dates as never', () => {
-    expect(parseHostbillTime('2026-09-28 09:12:44')?.toISOString()).toBe('2026-09-28T09:12:44.000Z');
-    expect(parseHostbillTime('2026-09-28')?.toISOString()).toBe('2026-09-28T00:00:00.000Z');
+  it('reads HostBill times in the given zone (UTC here), ISO strings as they are, and zero dates as never', () => {
+    expect(parseHostbillTime('2026-09-28 09:12:44', 'UTC')?.toISOString()).toBe('2026-09-28T09:12:44.000Z');
+    expect(parseHostbillTime('2026-09-28', 'UTC')?.toISOString()).toBe('2026-09-28T00:00:00.000Z');
     expect(parseHostbillTime('2026-09-28T09:12:44+02:00')?.toISOString()).toBe('2026-09-28T07:12:44.000Z');
     expect(parseHostbillTime('0000-00-00 00:00:00')).toBeNull();
     expect(parseHostbillTime('')).toBeNull();
     expect(parseHostbillTime(null)).toBeNull();
     expect(parseHostbillTime('string')).toBeUndefined();
     expect(parseHostbillTime('yesterday')).toBeUndefined();
+  });
+});
+
+describe('issue 17: v1 times in HOSTUP_TIMEZONE (default Europe/Stockholm)', () => {
+  it.each([
+    ['2026-09-28 09:12:44', undefined, '2026-09-28T07:12:44.000Z'], // summer time, UTC+2
+    ['2026-01-15 12:00:00', undefined, '2026-01-15T11:00:00.000Z'], // winter time, UTC+1
+    ['2026-03-29 01:59:59', undefined, '2026-03-29T00:59:59.000Z'], // the second before the spring change
+    ['2026-03-29 03:00:00', undefined, '2026-03-29T01:00:00.000Z'], // the first hour of summer time
+    ['2026-03-29 02:30:00', undefined, '2026-03-29T01:30:00.000Z'], // skipped by the clocks: read an hour later
+    ['2026-10-25 02:30:00', undefined, '2026-10-25T00:30:00.000Z'], // repeated hour: its first occurrence
+    ['2026-09-28 09:12:44', 'UTC', '2026-09-28T09:12:44.000Z'],
+    ['2026-09-28 09:12:44', 'America/New_York', '2026-09-28T13:12:44.000Z'],
+    ['2026-09-28T09:12:44+02:00', 'America/New_York', '2026-09-28T07:12:44.000Z'], // an offset wins over the zone
+  ] as const)('%s in %s is %s', (text, zone, iso) => {
+    expect(parseHostbillTime(text, zone)?.toISOString()).toBe(iso);
+  });
+
+  it('the mapper reads a v1 ticket in the default zone unless told another', () => {
+    const body = fixture('hostup', 'v1-ticket') as Envelope;
+    const parsed = hostupV1TicketEnvelopeSchema.parse(body).data.ticket;
+    expect(toV1Ticket(parsed, body.data.ticket).createdAt.toISOString()).toBe('2026-09-28T07:12:44.000Z');
+    expect(toV1Ticket(parsed, body.data.ticket, { ...v1Ctx, timeZone: 'UTC' }).createdAt.toISOString()).toBe('2026-09-28T09:12:44.000Z');
+  });
+});
+
+describe('issue 17: ticket-level attachments', () => {
+  it('v1: the seed’s attachment strings become named files', () => {
+    expect(v1(fixture('hostup', 'v1-ticket')).attachments).toEqual([{ id: null, name: 'console.png', url: null, mimeType: null, size: null }]);
+  });
+
+  it('v2: the detail’s root attachments; a list row leaves them to the detail read (null)', () => {
+    const raw = fixture('hostup', 'v2-ticket');
+    expect(toV2Ticket(hostupV2TicketSchema.parse(raw), raw).attachments).toEqual([
+      {
+        id: 'tatt_01hxa3b4c5d6e7f8g9h0j1k2aa',
+        name: 'error-log.txt',
+        url: 'https://cloud.hostup.se/api/v2/support/attachments/tatt_01hxa3b4c5d6e7f8g9h0j1k2aa?ticketId=tkt_01hxa3b4c5d6e7f8g9h0j1k2m3',
+        mimeType: 'text/plain',
+        size: 18342,
+      },
+    ]);
+    const list = fixture('hostup', 'v2-list') as { data: unknown[] };
+    const row = hostupV2TicketListSchema.parse(list).data?.[0];
+    if (!row) throw new Error('the fixture has a row');
+    expect(toV2Ticket(row, list.data[0]).attachments).toBeNull();
+  });
+});
+
+describe('issue 17: v1 owner and priority codes', () => {
+  it('keeps the assignee from owner_id when the owner row is null', () => {
+    const body = structuredClone(fixture('hostup', 'v1-ticket')) as Envelope;
+    Object.assign(body.data.ticket, { owner: null, owner_id: '5' });
+    expect(v1(body).assignee).toMatchObject({ nativeId: 'admin:5', kind: 'AGENT', name: null, email: null, role: 'Admin' });
+  });
+
+  it.each([
+    ['0', 'LOW'],
+    ['1', 'MEDIUM'],
+    ['2', 'HIGH'],
+    ['3', 'URGENT'],
+    ['4', 'CRITICAL'],
+    [0, 'LOW'],
+    [2, 'HIGH'],
+    ['9', 'UNKNOWN'],
+  ] as const)('priority %j → %s, raw kept as a string', (raw, expected) => {
+    expect(mapHostupPriority(raw)).toBe(expected);
+    const body = structuredClone(fixture('hostup', 'v1-ticket')) as Envelope;
+    body.data.ticket.priority = raw;
+    expect(v1(body)).toMatchObject({ priority: expected, providerPriority: String(raw) });
   });
 });
 
@@ -216,6 +288,7 @@ describe('toV1Ticket', () => {
   it('treats owner id "0" as unassigned', () => {
     const body = structuredClone(fixture('hostup', 'v1-ticket')) as Envelope;
     body.data.ticket.owner = { id: '0', username: '', firstname: '', lastname: '', email: '', status: '' };
+    body.data.ticket.owner_id = '0';
     expect(v1(body).assignee).toBeNull();
   });
 

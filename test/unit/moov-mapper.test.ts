@@ -130,10 +130,20 @@ describe('toTicket', () => {
       createdAt: new Date('2019-08-24T14:15:22Z'),
       updatedAt: new Date('2019-08-24T14:15:22Z'),
       closedAt: new Date('2019-08-24T14:15:22Z'),
+      // Issue 17: documented fields that used to reach only raw.
+      lastActivityAt: new Date('2019-08-24T14:15:22Z'),
+      externalId: 'string',
       raw,
     });
     expect(ticket.raw).toBe(raw);
     expect(decodeId(ticket.id).nativeId).toBe(`${ACCOUNT}/string`);
+  });
+
+  it('issue 17: latestMessageOn → lastActivityAt and foreignID → externalId, null where the row lacks them', () => {
+    const raw = fixture('moov', 'list') as { items: unknown[] };
+    const [first, second] = raw.items.map((item) => toTicket(moovTicketSchema.parse(item), item, ACCOUNT));
+    expect(first).toMatchObject({ lastActivityAt: new Date('2026-05-02T08:00:00Z'), externalId: null });
+    expect(second).toMatchObject({ lastActivityAt: null, externalId: 'crm-1' });
   });
 
   it('keeps an unknown status raw, nulls what is missing and keeps unknown keys in raw', () => {

@@ -157,6 +157,25 @@ describe('toTicket (seed payloads)', () => {
     expect(history).toMatchObject({ kind: 'FIELD_CHANGE', field: 'string', oldValue: 'string', newValue: 'string' });
   });
 
+  it('issue 17: a closed ticket without resolved_at takes closedAt from the history’s last status change into closed', () => {
+    const raw = structuredClone(fixture('sonzai', 'detail')) as { ticket: Record<string, unknown>; history: Record<string, unknown>[] };
+    const row = raw.history[0] as Record<string, unknown>;
+    raw.ticket.status = 'closed';
+    raw.ticket.resolved_at = null;
+    raw.history = [
+      { ...row, history_id: 'h1', field_changed: 'status', old_value: 'open', new_value: 'closed', created_at: '2026-03-01T10:00:00Z' },
+      { ...row, history_id: 'h2', field_changed: 'status', old_value: 'closed', new_value: 'open', created_at: '2026-03-02T10:00:00Z' },
+      { ...row, history_id: 'h3', field_changed: 'status', old_value: 'open', new_value: 'closed', created_at: '2026-03-03T10:00:00Z' },
+      { ...row, history_id: 'h4', field_changed: 'priority', old_value: 'low', new_value: 'closed', created_at: '2026-03-04T10:00:00Z' },
+    ];
+    const detail = sonzaiTicketDetailSchema.parse(raw);
+    expect(toTicket(detail.ticket, raw, detail.history).closedAt).toEqual(new Date('2026-03-03T10:00:00Z'));
+    // resolved_at, where given, still wins; without history there is nothing to take it from.
+    const withResolved = sonzaiTicketDetailSchema.parse({ ...raw, ticket: { ...raw.ticket, resolved_at: '2026-03-05T00:00:00Z' } });
+    expect(toTicket(withResolved.ticket, raw, withResolved.history).closedAt).toEqual(new Date('2026-03-05T00:00:00Z'));
+    expect(toTicket(detail.ticket, raw, []).closedAt).toBeNull();
+  });
+
   it('maps the seed list row, which has emails but no people ids', () => {
     const raw = fixture('sonzai', 'list') as { tickets: unknown[] };
     const row = sonzaiTicketListSchema.parse(raw).tickets![0]!;

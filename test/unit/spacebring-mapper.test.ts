@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { activityKind, deriveTitle, mapSpacebringStatus, toActivity, toMembership, toSpacebringStatus, toTicket } from '../../src/providers/spacebring/mapper.js';
+import {
+  activityKind,
+  deriveTitle,
+  mapSpacebringStatus,
+  toActivity,
+  toActivityEntries,
+  toMembership,
+  toSpacebringStatus,
+  toTicket,
+} from '../../src/providers/spacebring/mapper.js';
 import {
   spacebringActivitySchema,
   spacebringTicketDetailSchema,
@@ -156,7 +165,8 @@ describe('spacebring toTicket', () => {
       blocked: true,
     });
     expect(model.assignee?.nativeId).toBe(SEED_ID);
-    expect(model.activities).toHaveLength(1);
+    // Issue 17: the seed's one activity is a comment and an assignee change: two entries.
+    expect(model.activities?.map((a) => a.kind)).toEqual(['COMMENT', 'ASSIGNMENT_CHANGE']);
     expect(model.activities?.[0]).toMatchObject({ kind: 'COMMENT', body: '<string>', internal: false });
   });
 
@@ -276,11 +286,32 @@ describe('spacebring activities', () => {
     expect(toActivity(activity({ type: 'typeUpdated', data: {} }), 0)).toMatchObject({ kind: 'FIELD_CHANGE', field: 'typeUpdated' });
   });
 
-  it('maps the seed activity (no type, text + assignee) as a comment by its membership user', () => {
+  it('issue 17: maps the seed activity (no type, text + assignee change) as a comment and an assignment change, both by Lem AI', () => {
     const parsed = spacebringTicketDetailSchema.parse(seed());
-    const model = toActivity(parsed.activities[0] as SpacebringActivity, 0);
-    expect(model.kind).toBe('COMMENT');
-    expect(model.author?.nativeId).toBe(SEED_ID);
+    const activity = parsed.activities[0] as SpacebringActivity;
+    const [comment, assignment, ...rest] = toActivityEntries(activity, 0);
+    expect(rest).toEqual([]);
+    expect(comment).toMatchObject({ kind: 'COMMENT', body: '<string>', id: encodeId('Activity', 'spacebring', SEED_ID) });
+    expect(assignment).toMatchObject({
+      kind: 'ASSIGNMENT_CHANGE',
+      id: encodeId('Activity', 'spacebring', `${SEED_ID}#assignee`),
+      from: { nativeId: SEED_ID, kind: 'MEMBER' },
+      to: { nativeId: SEED_ID, kind: 'MEMBER' },
+      createdAt: new Date('2023-11-07T05:31:56Z'),
+    });
+    // lemAI and a membership are both on it: the AI is the author, not dropped for the member.
+    for (const entry of [comment, assignment]) expect(entry?.author).toMatchObject({ nativeId: 'lemAI:<string>', kind: 'AI' });
+    expect(toActivity(activity, 0).kind).toBe('COMMENT');
+  });
+
+  it('issue 17: a member-only activity keeps the member as author, and a comment with a status change gives two entries', () => {
+    const parsed = spacebringTicketDetailSchema.parse(seed());
+    const { lemAI: _lemAI, ...memberOnly } = parsed.activities[0] as SpacebringActivity;
+    expect(toActivity(memberOnly as SpacebringActivity, 0).author?.nativeId).toBe(SEED_ID);
+    const entries = toActivityEntries(activity({ data: { text: 'Fixed it', status: 'solved', previousAttributes: { status: 'inProgress' } } }), 0);
+    expect(entries.map((e) => e.kind)).toEqual(['COMMENT', 'STATUS_CHANGE']);
+    expect(entries[1]).toMatchObject({ from: 'IN_PROGRESS', to: 'RESOLVED', fromProviderStatus: 'inProgress', toProviderStatus: 'solved' });
+    expect(toActivityEntries(activity({ type: 'ticketCreated', data: { text: 'Hi', status: 'new' } }), 0).map((e) => e.kind)).toEqual(['CREATED']);
   });
 });
 

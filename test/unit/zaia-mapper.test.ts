@@ -101,6 +101,42 @@ describe('mapZaiaStatus', () => {
   });
 });
 
+describe('issue 17: ZAIA_STATUS_VALUES replaces the inferred status values', () => {
+  const values = Object.freeze({ open: 'unanswered', ongoing: 'in_progress', completed: 'finished' });
+
+  it.each([
+    ['unanswered', 'OPEN'],
+    ['in_progress', 'IN_PROGRESS'],
+    ['finished', 'CLOSED'],
+    ['pending', 'UNKNOWN'],
+  ] as const)('with the setting, %s → %s', (raw, status) => {
+    expect(mapZaiaStatus(raw, values)).toBe(status);
+  });
+
+  it('lists the configured values as sources and builds the timeline from them', () => {
+    expect(zaiaStatusesFor(undefined, values)).toEqual(['unanswered', 'in_progress', 'finished']);
+    expect(zaiaStatusesFor(['CLOSED'], values)).toEqual(['finished']);
+    const ticket = toTicket({ ...completed, status: 'finished' }, completedRaw, values);
+    expect(ticket).toMatchObject({ status: 'CLOSED', providerStatus: 'finished' });
+    const changes = ticket.activities?.filter((a) => a.kind === 'STATUS_CHANGE') ?? [];
+    expect(changes.at(-1)).toMatchObject({ toProviderStatus: 'finished', to: 'CLOSED' });
+  });
+});
+
+describe('issue 17: Zaia channel', () => {
+  it('maps channelId/Name/Type to Ticket.channel, null when the row has none', () => {
+    const rows = fixture('zaia', 'ticket-details-list') as Record<string, unknown>[];
+    const tickets = rows.map((row) => toTicket(zaiaTicketDetailsSchema.parse(row), row));
+    expect(tickets[0]?.channel).toBeNull();
+    const withChannel = rows.findIndex((row) => row.channelId !== null);
+    expect(tickets[withChannel]?.channel).toEqual({
+      id: rows[withChannel]?.channelId,
+      name: rows[withChannel]?.channelName ?? null,
+      type: rows[withChannel]?.channelType ?? null,
+    });
+  });
+});
+
 describe('zaia toTicket', () => {
   it('maps a completed details row', () => {
     const ticket = toTicket(completed, completedRaw);

@@ -39,7 +39,8 @@ const lower = (p: TicketPriority | null | undefined) =>
 /**
  * HostUp, either API generation (settings.generation). v2 is the live API: list, detail
  * with messages, create, reply, close and reopen. v1 (the seed's) reads by number and
- * creates, nothing else: it has no list, so in v1 mode the feed gets nothing from HostUp.
+ * creates, nothing else: it has no list, so in v1 mode `lists` is false and a feed reports
+ * HostUp as UNSUPPORTED instead of listing nothing in silence.
  * The v2-only writes are attached in the constructor, so a v1 instance does not have them
  * and its capabilities say so.
  */
@@ -49,6 +50,13 @@ export class HostupProvider implements TicketProvider {
   readonly pushdown: FilterPushdown;
   readonly timeline = 'detail' as const;
   readonly generation: 'v1' | 'v2';
+  /** v1 has no list: LIST_TICKETS is not a capability, and a feed reports HostUp as UNSUPPORTED. */
+  readonly lists: boolean;
+  /** v1 ticket payloads carry tags; v2 has none. */
+  readonly readsTags: boolean;
+  readonly apiVersion: string;
+  readonly notes: string;
+  readonly #timeZone: string;
 
   declare addComment?: (nativeId: string, input: CommentInput, ctx: CallContext) => Promise<WriteResult>;
   declare closeTicket?: (nativeId: string, ctx: CallContext) => Promise<WriteResult>;
@@ -58,8 +66,17 @@ export class HostupProvider implements TicketProvider {
 
   constructor(settings: HostupSettings, deps: ProviderDeps) {
     this.generation = settings.generation;
+    this.#timeZone = settings.timeZone;
     const apiKey = settings.apiKey;
     const v1 = settings.generation === 'v1';
+    this.lists = !v1;
+    this.readsTags = v1;
+    this.apiVersion = v1 ? 'v1 (/api/support, X-API-Key)' : 'v2 (/api/v2/support, Bearer)';
+    this.notes = v1
+      ? `HOSTUP_API_GENERATION=v1, the generation of the seed: tickets are read by number and created; v1 has no list, ` +
+        `so HostUp is left out of feeds (reported as UNSUPPORTED). Times read in ${settings.timeZone}.`
+      : 'v2 by default: HostUp\'s current API, the only one that lists tickets, replies, closes and reopens. ' +
+        'The seed documents v1 (set HOSTUP_API_GENERATION=v1 for it): it reads by number and creates only.';
     this.#http = createProviderHttp({
       provider: 'hostup',
       baseUrl: settings.baseUrl,
@@ -93,7 +110,7 @@ export class HostupProvider implements TicketProvider {
         schema: hostupV1TicketEnvelopeSchema,
         signal: ctx.signal,
       });
-      return toV1Ticket(data.data.ticket, ticketOf(raw), { operation: 'getTicket', path: 'data.ticket' });
+      return toV1Ticket(data.data.ticket, ticketOf(raw), { operation: 'getTicket', path: 'data.ticket', timeZone: this.#timeZone });
     }
     // v2 also accepts the numeric number "during migration", so v1-era ids keep working.
     const { data, raw } = await this.#http.call({
@@ -111,14 +128,14 @@ export class HostupProvider implements TicketProvider {
    * `UNKNOWN` cannot be asked for (it is response-only), so it needs the unfiltered stream.
    */
   listSources(filter: ProviderFilter): string[] {
-    if (this.generation === 'v1') return [''];
+    if (this.generation === 'v1') return [];
     return hostupStatuses.upstream(filter.statuses)?.map((s) => `${STATUS_SOURCE}${s}`) ?? [''];
   }
 
   /**
    * v2: `GET /api/v2/support/tickets`, in the API's default order, which we take to be
-   * updatedAt desc (HostUp does not document an order param). v1 has no list endpoint:
-   * an empty last page, without a call.
+   * updatedAt desc (HostUp does not document an order param). v1 has no list endpoint
+   * (`lists` is false, so the feed does not ask): an empty last page, without a call.
    */
   async listTickets(query: ListTicketsQuery, ctx: CallContext): Promise<ProviderPage> {
     if (this.generation === 'v1') return { tickets: [], next: null, totalCount: null };
@@ -186,7 +203,7 @@ export class HostupProvider implements TicketProvider {
       schema: hostupV1TicketEnvelopeSchema,
       signal: ctx.signal,
     });
-    return toV1Ticket(data.data.ticket, ticketOf(raw), { operation: 'createTicket', path: 'data.ticket' });
+    return toV1Ticket(data.data.ticket, ticketOf(raw), { operation: 'createTicket', path: 'data.ticket', timeZone: this.#timeZone });
   }
 
   async #firstV2Department(ctx: CallContext): Promise<string> {

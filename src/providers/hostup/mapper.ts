@@ -5,6 +5,8 @@ import type { TagModel } from '../../model/tag.js';
 import type { TicketModel, TicketPriority, TicketStatus } from '../../model/ticket.js';
 import { failBadPayload } from '../../upstream/parse.js';
 import { statusTable } from '../../upstream/status-table.js';
+import { HOSTUP_DEFAULT_TIMEZONE } from './settings.js';
+import { zonedWallTimeToInstant } from './time.js';
 import type {
   HostupV1Owner,
   HostupV1Reply,
@@ -22,6 +24,8 @@ export interface MapContext {
   operation: string;
   /** Path of the ticket object inside the body ('' at the root, `data.ticket` in the v1 envelope). */
   path: string;
+  /** Zone of v1's zoneless times (HOSTUP_TIMEZONE). @default Europe/Stockholm */
+  timeZone?: string | undefined;
 }
 const DEFAULT_CONTEXT: MapContext = { operation: 'getTicket', path: '' };
 const at = (ctx: MapContext, field: string) => (ctx.path ? `${ctx.path}.${field}` : field);
@@ -70,12 +74,6 @@ const PRIORITY_TABLE: Record<string, TicketPriority> = {
   critical: 'CRITICAL',
 };
 
-/** v2 enum and v1 strings (`Medium`) alike; null when the ticket has none. */
-export function mapHostupPriority(raw: string | null | undefined): TicketPriority | null {
-  if (raw === null || raw === undefined || raw.trim() === '') return null;
-  return PRIORITY_TABLE[raw.trim().toLowerCase()] ?? 'UNKNOWN';
-}
-
 /** v1 create takes the priority as an integer [inferred order: HostBill's 0 = low upwards]. */
 export const HOSTUP_V1_PRIORITY_CODES: Record<Exclude<TicketPriority, 'UNKNOWN'>, number> = {
   LOW: 0,
@@ -84,6 +82,19 @@ export const HOSTUP_V1_PRIORITY_CODES: Record<Exclude<TicketPriority, 'UNKNOWN'>
   URGENT: 3,
   CRITICAL: 4,
 };
+const PRIORITY_BY_CODE = new Map(Object.entries(HOSTUP_V1_PRIORITY_CODES).map(([priority, code]) => [code, priority as TicketPriority]));
+
+/**
+ * v2 enum, v1 strings (`Medium`) and v1 codes alike: HostBill stores the priority as a number
+ * (`"0"`–`"2"`, or an integer), the same codes our v1 create sends. Null when there is none.
+ */
+export function mapHostupPriority(raw: string | number | null | undefined): TicketPriority | null {
+  if (raw === null || raw === undefined) return null;
+  const text = String(raw).trim();
+  if (text === '') return null;
+  if (/^\d+$/.test(text)) return PRIORITY_BY_CODE.get(Number(text)) ?? 'UNKNOWN';
+  return PRIORITY_TABLE[text.toLowerCase()] ?? 'UNKNOWN';
+}
 
 // ---------------------------------------------------------------------------------------
 // Time
@@ -93,24 +104,25 @@ const HOSTBILL_TIME = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)
 const HOSTBILL_NEVER = /^0000-00-00/;
 
 /**
- * A HostBill time: `YYYY-MM-DD HH:MM:SS`, read as UTC [inferred: the docs state no zone],
- * or an ISO string. '' and `0000-00-00 …` mean "never" (null); anything else that does not
- * parse gives undefined, and the caller turns it into a bad payload.
+ * A HostBill time: `YYYY-MM-DD HH:MM:SS`, a wall-clock time in `timeZone` [inferred: the docs
+ * state no zone; HostUp is Swedish, so HOSTUP_TIMEZONE defaults to Europe/Stockholm], or an
+ * ISO string, read as it says. '' and `0000-00-00 …` mean "never" (null); anything else that
+ * does not parse gives undefined, and the caller turns it into a bad payload.
  */
-export function parseHostbillTime(value: string | null | undefined): Date | null | undefined {
+export function parseHostbillTime(value: string | null | undefined, timeZone: string = HOSTUP_DEFAULT_TIMEZONE): Date | null | undefined {
   if (value === null || value === undefined) return null;
   const text = value.trim();
   if (text === '' || HOSTBILL_NEVER.test(text)) return null;
   const match = HOSTBILL_TIME.exec(text);
-  const iso = match ? `${match[1]}T${match[2] ?? '00:00:00'}Z` : text;
   // Only strings that look like dates: Date.parse accepts far too much on its own.
   if (!match && !/^\d{4}-\d{2}-\d{2}T/.test(text)) return undefined;
-  const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? undefined : new Date(ms);
+  const ms = Date.parse(match ? `${match[1]}T${match[2] ?? '00:00:00'}Z` : text);
+  if (Number.isNaN(ms)) return undefined;
+  return new Date(match ? zonedWallTimeToInstant(ms, timeZone) : ms);
 }
 
 function v1Time(value: string | null | undefined, ctx: MapContext, field: string): Date | null {
-  const date = parseHostbillTime(value);
+  const date = parseHostbillTime(value, ctx.timeZone);
   if (date === undefined) return failBadPayload(P, ctx.operation, at(ctx, field));
   return date;
 }
@@ -171,14 +183,18 @@ export function toV1Requester(t: HostupV1Ticket): MembershipModel | null {
   return membership('CONTACT', nativeId, { name, email, role: 'Client' });
 }
 
-export function toV1Owner(owner: HostupV1Owner | null | undefined): MembershipModel | null {
-  const id = realId(owner?.id);
-  if (!owner || !id) return null;
+/**
+ * The assigned admin. `owner` is the joined admin row; when it is missing (`owner: null`, an
+ * admin row HostBill could not join) `owner_id` still says who it is, without a name.
+ */
+export function toV1Owner(owner: HostupV1Owner | null | undefined, ownerId?: string | null): MembershipModel | null {
+  const id = realId(owner?.id) ?? realId(ownerId);
+  if (!id) return null;
   return membership('AGENT', `admin:${id}`, {
     name: null,
-    firstName: owner.firstname,
-    lastName: owner.lastname,
-    email: owner.email,
+    firstName: owner?.firstname,
+    lastName: owner?.lastname,
+    email: owner?.email,
     role: 'Admin',
   });
 }
@@ -330,16 +346,18 @@ export function toV1Ticket(t: HostupV1Ticket, raw: unknown, ctx: MapContext = DE
     status,
     providerStatus: t.status,
     priority: mapHostupPriority(t.priority),
-    providerPriority: t.priority ?? null,
+    providerPriority: t.priority === null || t.priority === undefined ? null : String(t.priority),
     type: deptName,
     requester,
-    assignee: toV1Owner(t.owner),
+    assignee: toV1Owner(t.owner, t.owner_id),
     team: deptId || deptName ? { id: deptId, name: deptName, avatarUrl: null } : null,
     tags: (t.tags ?? []).filter((tag) => tag.trim() !== '').map(toTag),
     activities,
     createdAt,
     updatedAt,
     closedAt: status === 'CLOSED' ? (resolved ?? updatedAt) : null,
+    // The seed shows v1 attachments as bare strings: taken as file names.
+    attachments: (t.attachments ?? []).filter((name) => name.trim() !== '').map((name) => ({ id: null, name, url: null, mimeType: null, size: null })),
     raw,
   };
 }
@@ -383,6 +401,8 @@ export function toV2Ticket(t: HostupV2Ticket | HostupV2TicketSummary, raw: unkno
     createdAt,
     updatedAt,
     closedAt: status === 'CLOSED' ? updatedAt : null,
+    // Root attachments are on the detail only: null on a list row tells the resolver to read it.
+    attachments: detail ? (detail.attachments ?? []).map(toAttachment) : null,
     raw,
   };
 }

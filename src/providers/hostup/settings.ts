@@ -1,14 +1,19 @@
 import { z } from 'zod';
 import { emptyToUndefined, refuseBaseUrlWithoutCredentials, str, url, parseEnv, type EnvSource, type ProviderMode } from '../../env.js';
 import { Secret } from '../../secret.js';
+import { isTimeZone } from './time.js';
 
 export const HOSTUP_DEFAULT_BASE_URL = 'https://cloud.hostup.se';
+/** HostUp is a Swedish host; the seed gives v1 times without a zone [inferred]. */
+export const HOSTUP_DEFAULT_TIMEZONE = 'Europe/Stockholm';
 
 export interface HostupSettings {
   baseUrl: string;
   apiKey: Secret;
   /** v2 is the current API; v1 (the seed's) reads by number only. @default v2 */
   generation: 'v1' | 'v2';
+  /** IANA zone of v1's `YYYY-MM-DD HH:MM:SS` times (HOSTUP_TIMEZONE). @default Europe/Stockholm */
+  timeZone: string;
 }
 
 /** HostUp's section of the environment (read here, not in config.ts). */
@@ -16,6 +21,7 @@ export const hostupEnvSchema = z.object({
   HOSTUP_BASE_URL: url(),
   HOSTUP_API_KEY: str(),
   HOSTUP_API_GENERATION: z.preprocess(emptyToUndefined, z.enum(['v1', 'v2']).optional()),
+  HOSTUP_TIMEZONE: str().refine((zone) => zone === undefined || isTimeZone(zone), { message: 'not an IANA time zone (e.g. Europe/Stockholm, UTC)' }),
 });
 
 export function readHostupSettings(source: EnvSource): ProviderMode<HostupSettings> {
@@ -24,6 +30,11 @@ export function readHostupSettings(source: EnvSource): ProviderMode<HostupSettin
   if (!env.HOSTUP_API_KEY) return { mode: 'sandbox' };
   return {
     mode: 'live',
-    settings: { baseUrl: env.HOSTUP_BASE_URL ?? HOSTUP_DEFAULT_BASE_URL, apiKey: new Secret(env.HOSTUP_API_KEY), generation: env.HOSTUP_API_GENERATION ?? 'v2' },
+    settings: {
+      baseUrl: env.HOSTUP_BASE_URL ?? HOSTUP_DEFAULT_BASE_URL,
+      apiKey: new Secret(env.HOSTUP_API_KEY),
+      generation: env.HOSTUP_API_GENERATION ?? 'v2',
+      timeZone: env.HOSTUP_TIMEZONE ?? HOSTUP_DEFAULT_TIMEZONE,
+    },
   };
 }

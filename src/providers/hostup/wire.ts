@@ -65,10 +65,11 @@ export const hostupV1TicketSchema = z.object({
   subject: z.string(),
   body: z.string().nullish(),
   status: z.string(),
-  priority: z.string().nullish(),
+  /** The seed types it as a string; HostBill keeps a number (`"1"`), and our create sends an integer. */
+  priority: z.union([z.string(), z.number()]).nullish(),
   tags: z.array(z.string()).nullish(),
   resolve_date: v1Timestamp.nullish(),
-  owner_id: z.string().nullish(),
+  owner_id: z.union([z.string(), z.number().transform(String)]).nullish(),
   owner: hostupV1OwnerSchema.nullish(),
   replies: z.array(hostupV1ReplySchema).nullish(),
   notes: z.array(z.string()).nullish(),

@@ -108,6 +108,8 @@ export function toTicket(ticket: MoovTicket, raw: unknown, accountId: string): T
     tags: [],
     activities: undefined,
     createdAt: new Date(ticket.createdOn),
+    lastActivityAt: ticket.latestMessageOn ? new Date(ticket.latestMessageOn) : null,
+    externalId: ticket.foreignID ?? null,
     updatedAt: new Date(ticket.updatedOn),
     closedAt: ticket.closedOn ? new Date(ticket.closedOn) : null,
     raw,

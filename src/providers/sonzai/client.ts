@@ -129,11 +129,12 @@ export class SonzaiProvider implements TicketProvider {
     const status = decodeSource(query.source);
     const position = decodePosition(query.cursor);
     const size = Math.max(1, Math.min(query.limit, MAX_PAGE_SIZE));
-    // Asks for the cursor dialect; an `o:` position (a server that answered in the offset dialect) continues by offset.
+    // The first call speaks the seed's dialect (items per page + offset); a server that answers
+    // with a `next_cursor` is followed by cursor (`c:` positions), any other by offset (`o:`).
     const searchParams =
-      position?.kind === 'offset'
-        ? { limit: size, offset: position.offset, status }
-        : { page_size: size, cursor: position?.cursor, status };
+      position?.kind === 'cursor'
+        ? { page_size: size, cursor: position.cursor, status }
+        : { limit: size, offset: position?.offset ?? 0, status };
     const { data, raw } = await this.#http.call({
       operation: 'listTickets',
       path: 'support/tickets',

@@ -115,8 +115,17 @@ function authorKind(authorType: string | null | undefined): MembershipKind {
   return 'USER';
 }
 
-function closedAt(status: string, resolvedAt: string | null | undefined): Date | null {
-  return resolvedAt && (status === 'resolved' || status === 'closed') ? new Date(resolvedAt) : null;
+/**
+ * When a resolved or closed ticket was closed: `resolved_at`, else (the seed shows it nullable,
+ * and a `closed` ticket may lack it) the history's last change of `status` into the current one.
+ */
+function closedAt(status: string, resolvedAt: string | null | undefined, history?: readonly SonzaiHistory[] | null): Date | null {
+  if (status !== 'resolved' && status !== 'closed') return null;
+  if (resolvedAt) return new Date(resolvedAt);
+  const last = (history ?? [])
+    .filter((h) => h.field_changed === 'status' && h.new_value === status)
+    .reduce<number | null>((latest, h) => Math.max(latest ?? -Infinity, Date.parse(h.created_at)), null);
+  return last === null || Number.isNaN(last) ? null : new Date(last);
 }
 
 function priorityOf(raw: string | null | undefined): { priority: TicketPriority | null; providerPriority: string | null } {
@@ -178,7 +187,7 @@ export function toTicket(ticket: SonzaiTicket, raw: unknown, history?: readonly 
     activities: undefined,
     createdAt: new Date(ticket.created_at),
     updatedAt: new Date(ticket.updated_at),
-    closedAt: closedAt(ticket.status, ticket.resolved_at),
+    closedAt: closedAt(ticket.status, ticket.resolved_at, history),
     raw,
   };
   if (history !== undefined) model.activities = toActivities(ticket, history ?? [], people);

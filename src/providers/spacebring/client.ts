@@ -71,7 +71,7 @@ export class SpacebringProvider implements TicketProvider {
         );
       },
       // A bearer token alone does not say which network it acts in.
-      headers: auth.kind === 'oauth' ? { 'spacebring-network-id': auth.networkId } : {},
+      headers: auth.kind === 'oauth' ? { [auth.networkHeader]: auth.networkId } : {},
       readError: readSpacebringError,
       metrics: deps.metrics,
       onBadPayload: deps.onBadPayload,

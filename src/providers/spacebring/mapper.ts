@@ -132,18 +132,46 @@ const membershipRef = (ref: string | null | undefined) => (ref ? `membership:${r
 const assigneeOf = (d: Parameters<typeof hasAssignee>[0]): MembershipModel | null =>
   d ? toMembership(d.userAssignee, d.membershipAssignee, d.userRefAssignee ?? membershipRef(d.membershipRefAssignee)) : null;
 
-export function toActivity(a: SpacebringActivity, index: number): ActivityModel {
+const hasStatus = (d: SpacebringActivityData | null | undefined) => !!d && (d.status != null || d.previousAttributes?.status != null);
+
+/**
+ * One upstream activity may carry several changes at once: the seed's single activity has a
+ * comment (`data.text`) *and* an assignee change (`data.membershipAssignee` with
+ * `previousAttributes`). Each becomes its own timeline entry, the activity's own kind first
+ * (keeping the activity's id), then a status change and an assignment change where the data
+ * shows them (ids `<id>#status`, `<id>#assignee`). Creation and unknown kinds stay one entry.
+ */
+export function toActivityEntries(a: SpacebringActivity, index: number): ActivityModel[] {
+  const first = toActivity(a, index);
+  if (first.kind !== 'COMMENT' && first.kind !== 'STATUS_CHANGE' && first.kind !== 'ASSIGNMENT_CHANGE') return [first];
+  const d = a.data;
+  const entries: ActivityModel[] = [first];
+  if (first.kind !== 'STATUS_CHANGE' && hasStatus(d)) entries.push(toActivity(a, index, 'STATUS_CHANGE'));
+  if (first.kind !== 'ASSIGNMENT_CHANGE' && (hasAssignee(d) || hasAssignee(d?.previousAttributes))) {
+    entries.push(toActivity(a, index, 'ASSIGNMENT_CHANGE'));
+  }
+  return entries;
+}
+
+/**
+ * The activity as one timeline entry of its own kind (or of `as`, for the further entries of
+ * toActivityEntries). The author is Lem AI whenever it is on the activity: the seed's activity
+ * carries both `lemAI` and a `membership`, and the AI is the one that wrote it (the member
+ * stays in `raw`).
+ */
+export function toActivity(a: SpacebringActivity, index: number, as?: Kind): ActivityModel {
   const ticketId = encodeId('Ticket', P, a.ticketRef);
-  const author = a.membership ? toMembership(null, a.membership) : a.lemAI ? toLemAI(a.lemAI) : null;
+  const author = a.lemAI ? toLemAI(a.lemAI) : a.membership ? toMembership(null, a.membership) : null;
+  const id = a.id || `${a.ticketRef}/activity/${index}`;
   const base = {
-    id: encodeId('Activity', P, a.id || `${a.ticketRef}/activity/${index}`),
+    id: encodeId('Activity', P, as === 'STATUS_CHANGE' ? `${id}#status` : as === 'ASSIGNMENT_CHANGE' ? `${id}#assignee` : id),
     provider: P,
     ticketId,
     author,
     createdAt: new Date(a.createDate),
   };
   const d = a.data;
-  switch (activityKind(a)) {
+  switch (as ?? activityKind(a)) {
     case 'CREATED':
       return { ...base, kind: 'CREATED' };
     case 'COMMENT':
@@ -168,7 +196,8 @@ export function toActivity(a: SpacebringActivity, index: number): ActivityModel 
   }
 }
 
-export const toActivities = (activities: readonly SpacebringActivity[]): ActivityModel[] => activities.map(toActivity);
+export const toActivities = (activities: readonly SpacebringActivity[]): ActivityModel[] =>
+  activities.flatMap((a, index) => toActivityEntries(a, index));
 
 /**
  * Spacebring has no close timestamp: the last status change into the current (closed or
@@ -177,7 +206,8 @@ export const toActivities = (activities: readonly SpacebringActivity[]): Activit
 function closedAt(t: SpacebringTicket, status: TicketStatus, activities: readonly SpacebringActivity[] | undefined): Date | null {
   if (status !== 'CLOSED' && status !== 'RESOLVED') return null;
   const change = activities
-    ?.filter((a) => activityKind(a) === 'STATUS_CHANGE' && a.data?.status === t.status)
+    // A comment may carry the status change too (toActivityEntries): any non-creation activity counts.
+    ?.filter((a) => activityKind(a) !== 'CREATED' && a.data?.status != null && a.data.status === t.status)
     .map((a) => Date.parse(a.createDate))
     .reduce<number | null>((latest, at) => (latest === null || at > latest ? at : latest), null);
   if (change != null) return new Date(change);

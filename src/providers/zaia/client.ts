@@ -1,10 +1,12 @@
-import type { ZaiaSettings } from './settings.js';
+import type { ZaiaAuthScheme, ZaiaSettings, ZaiaStatusValues } from './settings.js';
 import { BadUserInputError } from '../../errors.js';
 import { encodeId } from '../../ids.js';
 import type { ActivityModel } from '../../model/activity.js';
 import type { ProviderPage } from '../../model/page.js';
 import type { TicketModel } from '../../model/ticket.js';
-import { createProviderHttp, seg, type ProviderHttp } from '../../upstream/http.js';
+import type { z } from 'zod';
+import { UpstreamError } from '../../upstream/errors.js';
+import { createProviderHttp, seg, type CallOptions, type CallResult, type ProviderHttp } from '../../upstream/http.js';
 import type {
   CallContext,
   CreateTicketInput,
@@ -16,7 +18,7 @@ import type {
   WriteResult,
 } from '../../upstream/provider.js';
 import { toTag, toTicket, zaiaStatusesFor } from './mapper.js';
-import { readZaiaError } from './errors.js';
+import { explainRefusedStatus, readZaiaError } from './errors.js';
 import {
   zaiaMessageSchema,
   zaiaTicketDetailsListSchema,
@@ -26,8 +28,6 @@ import {
 } from './wire.js';
 
 const MAX_PAGE_SIZE = 100;
-/** Status a ticket opened through the API starts in: waiting for its assignee. */
-const CREATE_STATUS = 'pending';
 
 /**
  * Our cursor is `pageNumber:pageSize`: Zaia pages by number, so the size must stay the
@@ -60,37 +60,72 @@ export class ZaiaProvider implements TicketProvider {
   readonly pushdown: FilterPushdown = { statuses: true, assignee: true, requester: false, search: true, dates: false };
   readonly timeline = 'ticket' as const;
 
-  readonly #http: ProviderHttp;
+  /** One client per form of the `authorization` header, so each call knows which form it sent. */
+  readonly #http: Record<ZaiaAuthScheme, ProviderHttp>;
   readonly #actingUserId: string | null;
+  readonly #statusValues: Readonly<ZaiaStatusValues>;
+  /** ZAIA_AUTH_SCHEME, or null to find the form out (the seed's raw key first). */
+  readonly #configuredScheme: ZaiaAuthScheme | null;
+  /** The form that last got through, once one has; then no call is sent twice. */
+  #learnedScheme: ZaiaAuthScheme | null = null;
 
   constructor(settings: ZaiaSettings, deps: ProviderDeps) {
     const { apiKey } = settings;
     this.#actingUserId = settings.actingUserId;
-    this.#http = createProviderHttp({
-      provider: 'zaia',
-      baseUrl: settings.baseUrl,
-      settings: deps.http,
-      // The docs name an `authorization` header carrying the API key; the legacy API used Bearer.
-      authorize: (headers) => headers.set('authorization', `Bearer ${apiKey.reveal()}`),
-      readError: readZaiaError,
-      metrics: deps.metrics,
-      onBadPayload: deps.onBadPayload,
-    });
+    this.#configuredScheme = settings.authScheme;
+    this.#statusValues = settings.statusValues;
+    const http = (scheme: ZaiaAuthScheme): ProviderHttp =>
+      createProviderHttp({
+        provider: 'zaia',
+        baseUrl: settings.baseUrl,
+        settings: deps.http,
+        authorize: (headers) => headers.set('authorization', scheme === 'bearer' ? `Bearer ${apiKey.reveal()}` : apiKey.reveal()),
+        readError: readZaiaError,
+        metrics: deps.metrics,
+        onBadPayload: deps.onBadPayload,
+      });
+    this.#http = { raw: http('raw'), bearer: http('bearer') };
+  }
+
+  /** The form the next call is sent in, and whether it is settled (configured or learned). */
+  get authScheme(): { scheme: ZaiaAuthScheme; settled: boolean } {
+    return { scheme: this.#configuredScheme ?? this.#learnedScheme ?? 'raw', settled: (this.#configuredScheme ?? this.#learnedScheme) !== null };
+  }
+
+  /**
+   * Every call goes through here. The seed says the header carries "the API key" without saying
+   * whether a `Bearer ` prefix belongs: unless ZAIA_AUTH_SCHEME decides, a 401 in the raw form is
+   * answered once with the Bearer form (a 401 changes nothing upstream, so even a write may be
+   * sent again), and the form that got through is kept for every later call.
+   */
+  async #call<S extends z.ZodType>(options: CallOptions<S>): Promise<CallResult<z.output<S>>> {
+    const { scheme, settled } = this.authScheme;
+    try {
+      const result = await this.#http[scheme].call(options);
+      if (!settled) this.#learnedScheme = scheme;
+      return result;
+    } catch (error) {
+      if (settled || !(error instanceof UpstreamError) || error.status !== 401) throw error;
+      const other: ZaiaAuthScheme = scheme === 'raw' ? 'bearer' : 'raw';
+      const result = await this.#http[other].call(options);
+      this.#learnedScheme = other;
+      return result;
+    }
   }
 
   async getTicket(nativeId: string, ctx: CallContext): Promise<TicketModel> {
-    const { data, raw } = await this.#http.call({
+    const { data, raw } = await this.#call({
       operation: 'getTicket',
       path: `api/v1/tickets/${seg(nativeId)}/details`,
       schema: zaiaTicketDetailsSchema,
       signal: ctx.signal,
     });
-    return toTicket(data, raw);
+    return toTicket(data, raw, this.#statusValues);
   }
 
   /** `status` is required by the list: one source per wire status the filter allows. */
   listSources(filter: ProviderFilter): string[] {
-    return zaiaStatusesFor(filter.statuses);
+    return zaiaStatusesFor(filter.statuses, this.#statusValues);
   }
 
   async listTickets(query: ListTicketsQuery, ctx: CallContext): Promise<ProviderPage> {
@@ -108,16 +143,18 @@ export class ZaiaProvider implements TicketProvider {
     }
     const search = query.filter.search?.trim();
     if (search) params.set('search', search);
-    const { data, raw } = await this.#http.call({
+    const { data, raw } = await this.#call({
       operation: 'listTickets',
       path: 'api/v1/tickets/details',
       searchParams: params,
       schema: zaiaTicketDetailsListSchema,
       signal: ctx.signal,
+    }).catch((error: unknown) => {
+      throw explainRefusedStatus(error, 'listTickets', query.source, this.#statusValues);
     });
     const rawRows = raw as unknown[];
     return {
-      tickets: data.map((row, index) => toTicket(row, rawRows[index])),
+      tickets: data.map((row, index) => toTicket(row, rawRows[index], this.#statusValues)),
       // No total and no has-more flag: a full page means there may be another.
       next: data.length === pageSize ? `${pageNumber + 1}:${pageSize}` : null,
       totalCount: null,
@@ -128,13 +165,17 @@ export class ZaiaProvider implements TicketProvider {
   async createTicket(input: CreateTicketInput, ctx: CallContext): Promise<WriteResult> {
     const chatId = required(input.chatId, 'chatId', 'a Zaia ticket opens on an existing chat');
     const assigneeId = required(input.assigneeNativeId, 'assigneeNativeId', 'Zaia requires an assignee');
-    const { data } = await this.#http.call({
+    // A ticket opened through the API starts waiting for its assignee.
+    const status = this.#statusValues.open;
+    const { data } = await this.#call({
       operation: 'createTicket',
       method: 'post',
       path: 'api/v1/tickets',
-      json: { chatId, ticketingTeamId: input.teamId ?? null, assigneeId, status: CREATE_STATUS },
+      json: { chatId, ticketingTeamId: input.teamId ?? null, assigneeId, status },
       schema: zaiaTicketSchema,
       signal: ctx.signal,
+    }).catch((error: unknown) => {
+      throw explainRefusedStatus(error, 'createTicket', status, this.#statusValues);
     });
     const ticket = await this.getTicket(data.id, ctx);
     return { ticket, activity: findActivity(ticket, (a) => a.kind === 'CREATED') };
@@ -153,7 +194,7 @@ export class ZaiaProvider implements TicketProvider {
         });
       }
     }
-    await this.#http.call({
+    await this.#call({
       operation: 'closeTicket',
       method: 'patch',
       path: `api/v1/tickets/${seg(nativeId)}/complete`,
@@ -162,11 +203,11 @@ export class ZaiaProvider implements TicketProvider {
       signal: ctx.signal,
     });
     const ticket = await this.getTicket(nativeId, ctx);
-    return { ticket, activity: findActivity(ticket, (a) => a.kind === 'STATUS_CHANGE' && a.toProviderStatus === 'completed') };
+    return { ticket, activity: findActivity(ticket, (a) => a.kind === 'STATUS_CHANGE' && a.toProviderStatus === this.#statusValues.completed) };
   }
 
   async takeOverTicket(nativeId: string, assigneeNativeId: string, ctx: CallContext): Promise<WriteResult> {
-    const { data } = await this.#http.call({
+    const { data } = await this.#call({
       operation: 'takeOverTicket',
       method: 'patch',
       path: `api/v1/tickets/${seg(nativeId)}/takeover`,
@@ -177,7 +218,7 @@ export class ZaiaProvider implements TicketProvider {
     const ticket = await this.getTicket(nativeId, ctx);
     // The move to ongoing belongs to this write only when it happened at the write's own time.
     const movedNow = data.ongoingAt != null && Date.parse(data.ongoingAt) === Date.parse(data.updatedAt);
-    const activity = movedNow ? findActivity(ticket, (a) => a.kind === 'STATUS_CHANGE' && a.toProviderStatus === 'ongoing') : null;
+    const activity = movedNow ? findActivity(ticket, (a) => a.kind === 'STATUS_CHANGE' && a.toProviderStatus === this.#statusValues.ongoing) : null;
     return { ticket, activity };
   }
 
@@ -185,7 +226,7 @@ export class ZaiaProvider implements TicketProvider {
     if (assigneeNativeId === null) {
       throw new BadUserInputError('zaia: a ticket cannot be unassigned, only reassigned', { argument: 'assigneeId', provider: 'zaia' });
     }
-    await this.#http.call({
+    await this.#call({
       operation: 'assignTicket',
       method: 'patch',
       path: `api/v1/tickets/${seg(nativeId)}/assignee`,
@@ -197,7 +238,7 @@ export class ZaiaProvider implements TicketProvider {
   }
 
   async addTicketTag(nativeId: string, tagNativeId: string, ctx: CallContext): Promise<WriteResult> {
-    const { data } = await this.#http.call({
+    const { data } = await this.#call({
       operation: 'addTicketTag',
       method: 'post',
       path: `api/v1/tickets/${seg(nativeId)}/tags`,
@@ -220,7 +261,7 @@ export class ZaiaProvider implements TicketProvider {
   }
 
   async removeTicketTag(nativeId: string, tagNativeId: string, ctx: CallContext): Promise<WriteResult> {
-    await this.#http.call({
+    await this.#call({
       operation: 'removeTicketTag',
       method: 'delete',
       path: `api/v1/tickets/${seg(nativeId)}/tags/${seg(tagNativeId)}`,

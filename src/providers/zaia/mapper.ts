@@ -1,36 +1,43 @@
 import { encodeId } from '../../ids.js';
-import { statusTable } from '../../upstream/status-table.js';
+import { statusTable, type StatusTable } from '../../upstream/status-table.js';
 import type { ActivityModel, StatusChangeActivityModel } from '../../model/activity.js';
 import type { MembershipKind, MembershipModel } from '../../model/membership.js';
 import type { TagModel } from '../../model/tag.js';
 import type { TeamModel, TicketModel, TicketStatus } from '../../model/ticket.js';
 import type { ZaiaTicketDetails } from './wire.js';
+import { ZAIA_DEFAULT_STATUS_VALUES, type ZaiaStatusValues } from './settings.js';
 
 const P = 'zaia' as const;
 
 /**
- * Zaia's status values are not published (the rendered enum is empty); these are read off
- * the row's `ongoingAt`/`completedAt` and the Inbox lifecycle "Unanswered → In Progress →
- * Finished". Unknown values map to UNKNOWN and stay in providerStatus.
+ * Zaia's status values are not published (the rendered enum is empty); the defaults
+ * (pending/ongoing/completed) are read off the row's `ongoingAt`/`completedAt` and the Inbox
+ * lifecycle "Unanswered → In Progress → Finished", and ZAIA_STATUS_VALUES replaces them.
+ * Unknown values map to UNKNOWN and stay in providerStatus.
  */
-const STATUS: Readonly<Record<string, TicketStatus>> = {
-  pending: 'OPEN',
-  ongoing: 'IN_PROGRESS',
-  completed: 'CLOSED',
-};
+const tables = new WeakMap<Readonly<ZaiaStatusValues>, StatusTable<string>>();
+function tableOf(values: Readonly<ZaiaStatusValues>): StatusTable<string> {
+  let table = tables.get(values);
+  if (!table) {
+    table = statusTable<string>({ [values.open]: 'OPEN', [values.ongoing]: 'IN_PROGRESS', [values.completed]: 'CLOSED' });
+    tables.set(values, table);
+  }
+  return table;
+}
 
-const zaiaStatuses = statusTable(STATUS);
-
-export function mapZaiaStatus(raw: string | null | undefined): TicketStatus {
-  return zaiaStatuses.map(raw);
+export function mapZaiaStatus(raw: string | null | undefined, values: Readonly<ZaiaStatusValues> = ZAIA_DEFAULT_STATUS_VALUES): TicketStatus {
+  return tableOf(values).map(raw);
 }
 
 /**
  * Normalised statuses → the wire values that express them. Zaia's list requires a status,
  * so with no filter (or UNKNOWN in it) every known value is listed, one source each.
  */
-export function zaiaStatusesFor(statuses: readonly TicketStatus[] | undefined): string[] {
-  return zaiaStatuses.upstream(statuses) ?? Object.keys(STATUS);
+export function zaiaStatusesFor(
+  statuses: readonly TicketStatus[] | undefined,
+  values: Readonly<ZaiaStatusValues> = ZAIA_DEFAULT_STATUS_VALUES,
+): string[] {
+  return tableOf(values).upstream(statuses) ?? [values.open, values.ongoing, values.completed];
 }
 
 const date = (value: string): Date => new Date(value);
@@ -128,7 +135,7 @@ const activityId = (ticketNativeId: string, kind: string, index: number): string
  * CREATED, the move to ongoing and the completion. Authors are unknown (the row does not
  * say who took over or completed), so they are null.
  */
-export function toActivities(row: ZaiaTicketDetails): ActivityModel[] {
+export function toActivities(row: ZaiaTicketDetails, values: Readonly<ZaiaStatusValues> = ZAIA_DEFAULT_STATUS_VALUES): ActivityModel[] {
   const ticketId = encodeId('Ticket', P, row.id);
   const activities: ActivityModel[] = [
     { kind: 'CREATED', id: activityId(row.id, 'CREATED', 0), provider: P, ticketId, author: null, createdAt: date(row.createdAt) },
@@ -140,18 +147,18 @@ export function toActivities(row: ZaiaTicketDetails): ActivityModel[] {
     ticketId,
     author: null,
     createdAt: date(at),
-    from: mapZaiaStatus(from),
-    to: mapZaiaStatus(to),
+    from: mapZaiaStatus(from, values),
+    to: mapZaiaStatus(to, values),
     fromProviderStatus: from,
     toProviderStatus: to,
   });
-  if (row.ongoingAt) activities.push(change(1, row.ongoingAt, 'pending', 'ongoing'));
-  if (row.completedAt) activities.push(change(2, row.completedAt, row.ongoingAt ? 'ongoing' : 'pending', 'completed'));
+  if (row.ongoingAt) activities.push(change(1, row.ongoingAt, values.open, values.ongoing));
+  if (row.completedAt) activities.push(change(2, row.completedAt, row.ongoingAt ? values.ongoing : values.open, values.completed));
   return activities;
 }
 
 /** `raw` is the row as received (the zod output strips unknown keys). */
-export function toTicket(row: ZaiaTicketDetails, raw: unknown): TicketModel {
+export function toTicket(row: ZaiaTicketDetails, raw: unknown, values: Readonly<ZaiaStatusValues> = ZAIA_DEFAULT_STATUS_VALUES): TicketModel {
   return {
     id: encodeId('Ticket', P, row.id),
     provider: P,
@@ -161,7 +168,7 @@ export function toTicket(row: ZaiaTicketDetails, raw: unknown): TicketModel {
     title: row.summary,
     titleDerived: true,
     description: row.summary,
-    status: mapZaiaStatus(row.status),
+    status: mapZaiaStatus(row.status, values),
     providerStatus: row.status,
     priority: null,
     providerPriority: null,
@@ -171,10 +178,14 @@ export function toTicket(row: ZaiaTicketDetails, raw: unknown): TicketModel {
     team: toTeam(row),
     // Tags can be written and used as a list filter, but no documented call reads them.
     tags: undefined,
-    activities: toActivities(row),
+    activities: toActivities(row, values),
     createdAt: date(row.createdAt),
     updatedAt: zaiaUpdatedAt(row),
     closedAt: optionalDate(row.completedAt),
+    channel:
+      row.channelId != null || row.channelName != null || row.channelType != null
+        ? { id: row.channelId ?? null, name: row.channelName ?? null, type: row.channelType ?? null }
+        : null,
     raw,
   };
 }

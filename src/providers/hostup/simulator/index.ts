@@ -4,7 +4,7 @@ import type { SandboxProvider, SimulatorOptions } from '../../../simkit/types.js
 import { generateStore } from './data.js';
 import { v1Error, v1RateLimited, v2Problem, v2RateLimited } from './errors.js';
 import { createRoutes } from './routes.js';
-import type { HostupSettings } from '../settings.js';
+import { HOSTUP_DEFAULT_TIMEZONE, type HostupSettings } from '../settings.js';
 
 /** The sandbox account's API key: scopes read:support, write:support, read:account. */
 export const HOSTUP_SANDBOX_KEY = 'hu_sandbox_7c41e9a2f05b4d38';
@@ -18,13 +18,17 @@ const isV1 = (route: Route) => route.operation.startsWith('v1.');
  * `X-API-Key`, envelope errors, 429 hint in the body) and v2 (`/api/v2/support/…`, Bearer,
  * problem+json, `Retry-After`).
  */
+/** v1 lives under `/api/support/`; anything else (v2's `/api/v2/…` included) is answered as v2. */
+const V1_PATH = /^\/api\/support(?:\/|$)/;
+
 export function createHostupSimulator(options: SimulatorOptions): SandboxProvider<HostupSettings> {
   const store = generateStore(options);
   const routes = createRoutes(store);
   /*
    * The core asks for the 401/403/429/5xx bodies without saying which route they answer.
    * It calls them synchronously right after authenticate(), so the generation seen there
-   * picks the dialect. An unmatched path (no authenticate call) answers in the previous request's dialect.
+   * picks the dialect. An unmatched path (no authenticate call) answers in the dialect of the
+   * path itself (issue 17: not in the previous request's).
    */
   let dialect: 'v1' | 'v2' = 'v2';
 
@@ -50,8 +54,8 @@ export function createHostupSimulator(options: SimulatorOptions): SandboxProvide
         dialect === 'v1'
           ? v1Error(403, 'forbidden', 'This API key may not perform this action', 'INSUFFICIENT_PERMISSIONS')
           : v2Problem(403, 'insufficient_scope', 'Forbidden', 'The API key lacks the scope this operation requires.'),
-      notFound: () =>
-        dialect === 'v1' ? v1Error(404, 'not_found', 'Not found', 'NOT_FOUND') : v2Problem(404, 'not_found', 'Not found', 'No such resource.'),
+      notFound: (path) =>
+        V1_PATH.test(path) ? v1Error(404, 'not_found', 'Not found', 'NOT_FOUND') : v2Problem(404, 'not_found', 'Not found', 'No such resource.'),
       rateLimited: (seconds) => (dialect === 'v1' ? v1RateLimited(seconds) : v2RateLimited(seconds)),
       server: (status) =>
         dialect === 'v1'
@@ -93,7 +97,7 @@ export function createHostupSimulator(options: SimulatorOptions): SandboxProvide
 
   return {
     definition,
-    settings: (baseUrl) => ({ baseUrl, apiKey: new Secret(HOSTUP_SANDBOX_KEY), generation: 'v2' }),
+    settings: (baseUrl) => ({ baseUrl, apiKey: new Secret(HOSTUP_SANDBOX_KEY), generation: 'v2', timeZone: HOSTUP_DEFAULT_TIMEZONE }),
     credentials: { 'Authorization (v2)': `Bearer ${HOSTUP_SANDBOX_KEY}`, 'X-API-Key (v1)': HOSTUP_SANDBOX_KEY },
   };
 }

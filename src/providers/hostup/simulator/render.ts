@@ -1,10 +1,12 @@
 import type { Person } from '../../../simkit/people.js';
+import { HOSTUP_DEFAULT_TIMEZONE } from '../settings.js';
+import { formatWallTime } from '../time.js';
 import { hydrate, type SimAttachment, type SimMessage, type SimTicket } from './data.js';
 
-/** HostBill's `YYYY-MM-DD HH:MM:SS` (UTC here). */
+/** HostBill's `YYYY-MM-DD HH:MM:SS`, a Swedish wall clock (the zone the client reads by default). */
 export function hostbillTime(ms: number | null): string {
   if (ms === null) return '0000-00-00 00:00:00';
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+  return formatWallTime(ms, HOSTUP_DEFAULT_TIMEZONE);
 }
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const fullName = (p: Person) => `${p.firstName} ${p.lastName}`;

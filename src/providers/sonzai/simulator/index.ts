@@ -47,7 +47,7 @@ export function createSonzaiSimulator(options: SimulatorOptions): SandboxProvide
 
   const definition: SimulatorDefinition = {
     provider: 'sonzai',
-    routes: sonzaiRoutes(store, options.seed, () => ids.uuid()),
+    routes: sonzaiRoutes(store, options.seed, () => ids.uuid(), options.forms?.sonzaiPaging ?? 'offset'),
     authenticate: (req) => {
       const given = bearerToken(req.headers);
       if (!given) {

@@ -213,7 +213,13 @@ function validateBody(
 
 const isStatus = (value: string): value is SonzaiTicketStatus => (SONZAI_TICKET_STATUSES as readonly string[]).includes(value);
 
-export function sonzaiRoutes(store: SonzaiStore, seed: number, newId: () => string): Route[] {
+/**
+ * The list speaks one paging dialect (issue 17), chosen by the simulator's `forms.sonzaiPaging`:
+ * `offset`, the seed's (`limit` + `offset`, with `total`; cursor parameters are unknown to it
+ * and ignored), or `cursor`, the production one (`page_size` or `limit` + an opaque `cursor`,
+ * with `next_cursor`; an `offset` past 0 is refused).
+ */
+export function sonzaiRoutes(store: SonzaiStore, seed: number, newId: () => string, paging: 'offset' | 'cursor' = 'offset'): Route[] {
   const base = '/api/v1/support/tickets';
   return [
     {
@@ -224,10 +230,9 @@ export function sonzaiRoutes(store: SonzaiStore, seed: number, newId: () => stri
         const user = caller(store, seed, req);
         const status = req.query.get('status') || undefined;
         const type = req.query.get('type') || undefined;
-        const cursorMode = req.query.has('cursor') || req.query.has('page_size');
-        const offsetMode = req.query.has('limit') || req.query.has('offset');
-        if (cursorMode && offsetMode) {
-          throw fail(422, 'validation failed', [{ location: 'query.offset', message: 'cursor and offset paging cannot be combined' }]);
+        const offsetMode = paging === 'offset';
+        if (!offsetMode && intParam(req, 'offset', 0, Number.MAX_SAFE_INTEGER, 0) > 0) {
+          throw fail(422, 'validation failed', [{ location: 'query.offset', message: 'offset paging is not supported: use cursor' }]);
         }
         // Unknown status words match nothing, as a SQL filter on a plain string column would.
         const matches = (t: SimTicket) => (!status || (isStatus(status) && t.status === status)) && (!type || t.type === type);
@@ -245,8 +250,8 @@ export function sonzaiRoutes(store: SonzaiStore, seed: number, newId: () => stri
             total: all.length,
           });
         }
-        // The production dialect (and the default): page_size + opaque cursor.
-        const size = intParam(req, 'page_size', 1, MAX_PAGE, DEFAULT_PAGE);
+        // The production dialect: page_size (or limit) + opaque cursor.
+        const size = req.query.has('page_size') ? intParam(req, 'page_size', 1, MAX_PAGE, DEFAULT_PAGE) : intParam(req, 'limit', 1, MAX_PAGE, DEFAULT_PAGE);
         const cursorText = req.query.get('cursor');
         let start = 0;
         if (cursorText) {

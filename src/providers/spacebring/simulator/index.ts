@@ -3,7 +3,7 @@ import { basicCredentials, bearerToken, type Route, type SimulatorDefinition } f
 import type { SandboxProvider, SimulatorOptions } from '../../../simkit/types.js';
 import { generate } from './data.js';
 import { createRoutes, sbError } from './routes.js';
-import type { SpacebringSettings } from '../settings.js';
+import { SPACEBRING_DEFAULT_NETWORK_HEADER, type SpacebringSettings } from '../settings.js';
 
 /** Create and comment accept OAuth2 tokens only (the docs' "OAuth2 only" endpoints). */
 const OAUTH_ONLY = new Set(['createTicket', 'addComment']);
@@ -48,7 +48,7 @@ export function createSpacebringSimulator(options: SimulatorOptions): SandboxPro
       const token = bearerToken(req.headers);
       if (token === undefined || token !== state.accessToken) return 'unauthorized';
       // The network header is required with a bearer token; a wrong one is no access at all.
-      return req.headers['spacebring-network-id'] === state.networkId ? 'ok' : 'unauthorized';
+      return req.headers[SPACEBRING_DEFAULT_NETWORK_HEADER] === state.networkId ? 'ok' : 'unauthorized';
     },
     errors: {
       unauthorized: () => sbError(401, 'Unauthorized', 'unauthorized'),
@@ -66,12 +66,12 @@ export function createSpacebringSimulator(options: SimulatorOptions): SandboxPro
     settings: (baseUrl) => ({
       baseUrl,
       // OAuth, so that create and comment work against the sandbox too.
-      auth: { kind: 'oauth', accessToken: new Secret(state.accessToken), networkId: state.networkId },
+      auth: { kind: 'oauth', accessToken: new Secret(state.accessToken), networkId: state.networkId, networkHeader: SPACEBRING_DEFAULT_NETWORK_HEADER },
       locationRefs: [...state.locations.keys()],
     }),
     credentials: {
       authorization: `Bearer ${state.accessToken}`,
-      'spacebring-network-id': state.networkId,
+      [SPACEBRING_DEFAULT_NETWORK_HEADER]: state.networkId,
       // Basic works for every endpoint but create and comment.
       'authorization (basic)': `Basic ${Buffer.from(`${state.clientId}:${state.clientSecret}`).toString('base64')}`,
     },

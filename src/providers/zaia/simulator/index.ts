@@ -3,7 +3,7 @@ import type { SimulatorDefinition } from '../../../simkit/server.js';
 import type { SandboxProvider, SimulatorOptions } from '../../../simkit/types.js';
 import { generateZaiaData } from './data.js';
 import { createZaiaRoutes, zaiaError } from './routes.js';
-import type { ZaiaSettings } from '../settings.js';
+import { ZAIA_DEFAULT_STATUS_VALUES, type ZaiaSettings } from '../settings.js';
 
 export { zaiaSandboxTags } from './data.js';
 
@@ -11,14 +11,12 @@ export { zaiaSandboxTags } from './data.js';
 export const ZAIA_SANDBOX_API_KEY = 'zaia-sandbox-api-key-7f3c';
 
 /**
- * Zaia's `authorization` header carries the API key; whether it wants a `Bearer ` prefix
- * is not documented, so the sandbox accepts both spellings.
+ * Zaia's `authorization` header carries the API key; whether it wants a `Bearer ` prefix is not
+ * documented. The simulator accepts exactly one form (its `forms.zaiaAuth`, the seed's bare key
+ * by default): accepting both would hide a client that guessed wrong.
  */
-function apiKeyOf(value: string | string[] | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  const bearer = /^Bearer\s+(.+)$/i.exec(trimmed);
-  return bearer ? bearer[1] : trimmed;
+function authorizationFor(scheme: 'raw' | 'bearer'): string {
+  return scheme === 'bearer' ? `Bearer ${ZAIA_SANDBOX_API_KEY}` : ZAIA_SANDBOX_API_KEY;
 }
 
 /** Breaks the documented schema in the first way a drifting alpha API plausibly would. */
@@ -39,10 +37,11 @@ function drift(body: unknown): unknown {
 
 export function createZaiaSimulator(options: SimulatorOptions): SandboxProvider<ZaiaSettings> {
   const data = generateZaiaData(options);
+  const expected = authorizationFor(options.forms?.zaiaAuth ?? 'raw');
   const definition: SimulatorDefinition = {
     provider: 'zaia',
     routes: createZaiaRoutes(data),
-    authenticate: (req) => (apiKeyOf(req.headers.authorization) === ZAIA_SANDBOX_API_KEY ? 'ok' : 'unauthorized'),
+    authenticate: (req) => (req.headers.authorization === expected ? 'ok' : 'unauthorized'),
     errors: {
       unauthorized: () => zaiaError(401, 'Invalid or missing API key'),
       forbidden: () => zaiaError(403, 'The API key cannot access this resource'),
@@ -56,7 +55,8 @@ export function createZaiaSimulator(options: SimulatorOptions): SandboxProvider<
   const actingUserId = data.users[0]?.id ?? null;
   return {
     definition,
-    settings: (baseUrl) => ({ baseUrl, apiKey: new Secret(ZAIA_SANDBOX_API_KEY), actingUserId }),
-    credentials: { authorization: `Bearer ${ZAIA_SANDBOX_API_KEY}` },
+    // The client finds the form out as it would against the real API (ZAIA_AUTH_SCHEME unset).
+    settings: (baseUrl) => ({ baseUrl, apiKey: new Secret(ZAIA_SANDBOX_API_KEY), actingUserId, authScheme: null, statusValues: ZAIA_DEFAULT_STATUS_VALUES }),
+    credentials: { authorization: expected },
   };
 }
