@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { ProviderKey } from './model/provider.js';
+import { isProviderKey, toProviderEnum, type ProviderKey } from './model/provider.js';
 import { redact } from './secret.js';
 
 /**
@@ -91,6 +91,8 @@ export function findTicketgraphError(error: unknown): TicketgraphError | undefin
 export function toGraphQLError(error: TicketgraphError, original?: GraphQLError): GraphQLError {
   const extensions: Record<string, unknown> = { code: error.code };
   for (const [key, value] of Object.entries(error.extensions)) if (value !== undefined) extensions[key] = value;
+  // Clients compare it with `Ticket.provider`, so it is spelled as the schema's enum (ZAIA), not as our key.
+  if (typeof extensions.provider === 'string' && isProviderKey(extensions.provider)) extensions.provider = toProviderEnum(extensions.provider);
   return new GraphQLError(error.message, {
     nodes: original?.nodes,
     source: original?.source,
