@@ -2,22 +2,24 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, type GraphQLSchema } from 'graphql';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { NoSchemaIntrospectionCustomRule, parse, type GraphQLSchema } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createAuthenticator, useClientAuth } from './auth.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { deadlineSignal } from './datasources/http.js';
 import type { Registry } from './datasources/registry.js';
-import { maskError, toGraphQLError } from './errors.js';
+import { maskError } from './errors.js';
 import { createLoaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
 import { createRedactingLogger } from './secret.js';
+import { useProviderOutcomes } from './use-provider-outcomes.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
 
@@ -56,31 +58,6 @@ query LatestTickets {
   }
 }
 `;
-
-/**
- * Adds what happened to each provider to the response: the failures the feed survived
- * become errors with path, code and provider, and `extensions.providers` lists every
- * provider's outcome in this request.
- */
-function useProviderOutcomes(): Plugin<Context> {
-  return {
-    onExecute: ({ args }) => {
-      const ctx = args.contextValue as Partial<Context>;
-      return {
-        onExecuteDone: ({ result, setResult }) => {
-          const outcomes = ctx.outcomes;
-          if (!outcomes || outcomes.size === 0 || !result || Symbol.asyncIterator in result) return;
-          const partial = outcomes.partialErrors.map(({ error, path }) => toGraphQLError(error, new GraphQLError(error.message, { path })));
-          setResult({
-            ...result,
-            errors: partial.length > 0 ? [...(result.errors ?? []), ...partial] : result.errors,
-            extensions: { ...result.extensions, providers: outcomes.list() },
-          });
-        },
-      };
-    },
-  };
-}
 
 export interface TicketgraphDeps {
   registry: Registry;
@@ -133,6 +110,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
         blockFieldSuggestion: { enabled: !isDev },
       }),
       ...(config.introspection ? [] : [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof NoSchemaIntrospectionCustomRule) => void }) => addValidationRule(NoSchemaIntrospectionCustomRule) }]),
+      useDeferStream(),
       useProviderOutcomes(),
       // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.
       useApolloInlineTrace(),
