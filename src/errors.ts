@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   /** yoga's own, for a body over MAX_BODY_BYTES (HTTP 413). */
   'REQUEST_ENTITY_TOO_LARGE',
+  /** A result the request's Accept header cannot carry (@defer without multipart/mixed or SSE; HTTP 406). */
+  'NOT_ACCEPTABLE',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

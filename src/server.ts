@@ -2,11 +2,10 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
-import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { NoSchemaIntrospectionCustomRule, parse, type GraphQLSchema } from 'graphql';
+import { NoSchemaIntrospectionCustomRule, parse, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createAuthenticator, useClientAuth } from './auth.js';
 import type { Config } from './config.js';
@@ -19,6 +18,7 @@ import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
 import { createRedactingLogger } from './secret.js';
+import { useIncrementalDelivery } from './use-incremental-delivery.js';
 import { useProviderOutcomes } from './use-provider-outcomes.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
@@ -110,7 +110,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
         blockFieldSuggestion: { enabled: !isDev },
       }),
       ...(config.introspection ? [] : [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof NoSchemaIntrospectionCustomRule) => void }) => addValidationRule(NoSchemaIntrospectionCustomRule) }]),
-      useDeferStream(),
+      useIncrementalDelivery((error) => maskError(error, 'Unexpected error.', isDev) as GraphQLError),
       useProviderOutcomes(),
       // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.
       useApolloInlineTrace(),
