@@ -100,6 +100,12 @@ export interface Config {
     /** How long an open circuit refuses calls before one probe. @default 10000 */
     cooldownMs: number;
   };
+  persistedOperations: {
+    /** Trusted documents: a JSON manifest hash → document, as graphql-codegen's client preset writes it. @default null */
+    file: string | null;
+    /** Run only the manifest's documents, by hash (requires `file`). @default false */
+    only: boolean;
+  };
   sandbox: {
     seed: number;
     /** Tickets per provider. @default 300 */
@@ -162,6 +168,8 @@ const envSchema = z.object({
   MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024),
   BREAKER_THRESHOLD: int(1, 1000),
   BREAKER_COOLDOWN_MS: int(1, 3_600_000),
+  PERSISTED_OPERATIONS_FILE: str(),
+  PERSISTED_OPERATIONS_ONLY: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
   SANDBOX_SEED: int(0, 2 ** 31 - 1),
   SANDBOX_TICKETS: int(0, 100_000),
   SANDBOX_FAULTS: z.preprocess(
@@ -281,6 +289,9 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     TICKETGRAPH_JWKS: env.TICKETGRAPH_JWKS,
   });
   if (env.TICKETGRAPH_API_KEYS?.some((key) => key.length < 16)) fail('TICKETGRAPH_API_KEYS', 'each key must be at least 16 characters');
+  if (env.PERSISTED_OPERATIONS_ONLY === 'true' && !env.PERSISTED_OPERATIONS_FILE) {
+    fail('PERSISTED_OPERATIONS_FILE', 'required because PERSISTED_OPERATIONS_ONLY is true (the manifest of allowed operations)');
+  }
   return {
     env: nodeEnv,
     port: env.PORT ?? 4000,
@@ -309,6 +320,7 @@ export function parseConfig(source: Record<string, string | undefined>): Config 
     introspection: env.INTROSPECTION ? env.INTROSPECTION === 'true' : nodeEnv !== 'production',
     maxBodyBytes: env.MAX_BODY_BYTES ?? 1024 * 1024,
     breaker: { threshold: env.BREAKER_THRESHOLD ?? 5, cooldownMs: env.BREAKER_COOLDOWN_MS ?? 10_000 },
+    persistedOperations: { file: env.PERSISTED_OPERATIONS_FILE ?? null, only: env.PERSISTED_OPERATIONS_ONLY === 'true' },
     sandbox: { seed: env.SANDBOX_SEED ?? 42, tickets: env.SANDBOX_TICKETS ?? 300, faults: env.SANDBOX_FAULTS ?? {} },
   };
 }

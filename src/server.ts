@@ -19,6 +19,7 @@ import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
 import { createRedactingLogger } from './secret.js';
 import { useIncrementalDelivery } from './use-incremental-delivery.js';
+import { loadManifest, usePersistedDocuments } from './use-persisted-documents.js';
 import { useProviderOutcomes } from './use-provider-outcomes.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
@@ -101,6 +102,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     plugins: [
       { onResponse: ({ request }) => deadlines.get(request)?.() },
       useClientAuth(createAuthenticator(config.auth), '/graphql'),
+      usePersistedDocuments({ manifest: config.persistedOperations.file ? loadManifest(config.persistedOperations.file) : null, only: config.persistedOperations.only }),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },
         costLimit: { maxCost: 20_000 },
