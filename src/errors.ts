@@ -23,6 +23,12 @@ export const ERROR_CODES = [
   'REQUEST_ENTITY_TOO_LARGE',
   /** A result the request's Accept header cannot carry (@defer without multipart/mixed or SSE; HTTP 406). */
   'NOT_ACCEPTABLE',
+  /** Persisted operations (Apollo's APQ protocol and trusted documents). */
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_MISMATCH',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_NOT_IN_LIST',
+  'PERSISTED_QUERY_ID_REQUIRED',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,15 +1,8 @@
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config.js';
-import { createRegistry } from '../../src/datasources/registry.js';
-import { createMetrics } from '../../src/metrics.js';
 import { PROVIDER_KEYS } from '../../src/model/provider.js';
-import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { createTicketgraph } from '../../src/server.js';
 import { collect, readEventStream, readMultipart, type IncrementalPayload } from '../helpers/incremental.js';
+import { startProxiedGateway } from '../helpers/proxy.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { testHttpSettings } from '../helpers/settings.js';
 
 const TIMELINE = 'activities(first: 5) { totalCount nodes { kind createdAt } }';
 const EAGER = `{ tickets(first: 20) { edges { node { id provider title ${TIMELINE} } } } }`;
@@ -98,46 +91,18 @@ describe('@defer on timelines (issue 15)', () => {
 });
 
 describe('@defer when a provider fails the timelines (issue 15)', () => {
-  let sandbox: Sandbox;
-  let proxy: Server;
-  let gateway: Server;
+  let gateway: Awaited<ReturnType<typeof startProxiedGateway>>;
   let url: string;
   beforeAll(async () => {
-    sandbox = await startSandbox({ tickets: 30 });
-    const target = new URL(sandbox.url('moov'));
     // A hostile Moov: lists answer, every timeline read fails with 500.
-    proxy = createServer((req, res) => {
-      if (/\/messages(\?|$)/.test(req.url ?? '')) {
-        res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"boom"}');
-        return;
-      }
-      const upstream = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      req.pipe(upstream);
+    gateway = await startProxiedGateway('moov', (req, res) => {
+      if (!/\/messages(\?|$)/.test(req.url ?? '')) return 'pass';
+      res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"boom"}');
+      return 'handled';
     });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}${target.pathname.replace(/\/$/, '')}`;
-    const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', UPSTREAM_RETRY_LIMIT: '0' });
-    config.http = { ...config.http, ...testHttpSettings, retryLimit: 0 };
-    const metrics = createMetrics();
-    const registry = createRegistry(config, {
-      http: config.http,
-      metrics,
-      sandbox: { settings: (key) => (key === 'moov' ? { ...sandbox.settings(key), baseUrl: proxyUrl } : sandbox.settings(key)) as never },
-    });
-    gateway = createServer(createTicketgraph(config, { registry, metrics }));
-    await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    url = gateway.url;
   });
-  afterAll(async () => {
-    gateway.closeAllConnections();
-    await new Promise((resolve) => gateway.close(resolve));
-    proxy.closeAllConnections();
-    await new Promise((resolve) => proxy.close(resolve));
-    await sandbox.close();
-  });
+  afterAll(() => gateway.close());
 
   it('keeps the list and the other timelines, and puts the failure into the failing parts only', async () => {
     const query = `{ tickets(first: 30) { edges { node { id provider ... @defer { ${TIMELINE} } } } } }`;

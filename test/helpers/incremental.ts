@@ -22,10 +22,11 @@ const HEADER_END = Buffer.from('\r\n\r\n');
  * Reads a `multipart/mixed` body part by part, as each arrives (by each part's Content-Length,
  * counted in bytes), so a test sees the order in which the server sent them.
  */
-export async function* readMultipart(response: Response): AsyncGenerator<IncrementalPayload> {
-  if (!response.body) return;
+export async function* readMultipart(response: Response | AsyncIterable<Uint8Array>): AsyncGenerator<IncrementalPayload> {
+  const body = response instanceof Response ? response.body : response;
+  if (!body) return;
   let buffer = Buffer.alloc(0);
-  for await (const chunk of chunksOf(response.body)) {
+  for await (const chunk of chunksOf(body)) {
     buffer = Buffer.concat([buffer, chunk]);
     for (;;) {
       const headerEnd = buffer.indexOf(HEADER_END);
