@@ -18,6 +18,7 @@ import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
 import { createRedactingLogger } from './secret.js';
+import { useCacheControl } from './use-cache-control.js';
 import { useCompression } from './use-compression.js';
 import { useIncrementalDelivery } from './use-incremental-delivery.js';
 import { loadManifest, usePersistedDocuments } from './use-persisted-documents.js';
@@ -102,6 +103,8 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     },
     plugins: [
       { onResponse: ({ request }) => deadlines.get(request)?.() },
+      // Before compression: the ETag is a digest of the uncompressed body.
+      useCacheControl('/graphql'),
       useCompression(),
       useClientAuth(createAuthenticator(config.auth), '/graphql'),
       usePersistedDocuments({ manifest: config.persistedOperations.file ? loadManifest(config.persistedOperations.file) : null, only: config.persistedOperations.only }),
