@@ -37,7 +37,7 @@ const config: CodegenConfig = {
           TagChangeActivity: '../model/activity.js#TagChangeActivityModel',
           FieldChangeActivity: '../model/activity.js#FieldChangeActivityModel',
           Attachment: '../model/activity.js#AttachmentModel',
-          ProviderInfo: '../datasources/registry.js#ProviderInfoModel',
+          ProviderInfo: '../providers/registry.js#ProviderInfoModel',
           TicketConnection: '../model/page.js#TicketConnectionModel',
           ActivityConnection: '../model/page.js#ActivityConnectionModel',
         },

@@ -1,5 +1,5 @@
 import type { Config } from './config.js';
-import type { Registry } from './datasources/registry.js';
+import type { Registry } from './providers/registry.js';
 import type { Loaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
 import type { ProviderOutcomes } from './outcomes.js';

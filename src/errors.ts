@@ -68,8 +68,20 @@ export class ProviderNotConfiguredError extends TicketgraphError {
   }
 }
 
-export function isTicketgraphError(error: unknown): error is TicketgraphError {
-  return error instanceof TicketgraphError;
+/**
+ * A ticket or scope outside what this deployment serves (MOOV_ACCOUNT_IDS,
+ * SPACEBRING_LOCATION_REFS): refused before any upstream call. Reads say NOT_FOUND, as for
+ * a ticket that does not exist; writes say FORBIDDEN.
+ */
+export class OutOfScopeError extends TicketgraphError {
+  constructor(provider: ProviderKey, access: 'read' | 'write', what: string) {
+    super(
+      access === 'read' ? 'NOT_FOUND' : 'FORBIDDEN',
+      access === 'read' ? `${provider}: not found` : `${provider}: ${what} is not one this service is configured for`,
+      { provider },
+    );
+    this.name = 'OutOfScopeError';
+  }
 }
 
 /**

@@ -1,5 +1,4 @@
-import type { GraphQLError } from 'graphql';
-import { isUpstreamError, type UpstreamError } from './datasources/upstream-error.js';
+import { isUpstreamError, type UpstreamError } from './upstream/errors.js';
 import type { ProviderKey } from './model/provider.js';
 
 export type ProviderOutcome = 'OK' | 'RATE_LIMITED' | 'UNAVAILABLE' | 'AUTH_FAILED' | 'TIMEOUT' | 'BAD_RESPONSE' | 'ERROR';
@@ -70,5 +69,3 @@ export class ProviderOutcomes {
     return [...this.#entries.values()];
   }
 }
-
-export type PartialErrorFactory = (error: UpstreamError, path: readonly (string | number)[]) => GraphQLError;

@@ -1,4 +1,4 @@
-import { createNodeHttpFetch } from '../../src/datasources/transport.js';
+import { createNodeHttpFetch } from '../../src/upstream/transport.js';
 
 /*
  * ticketgraph's own entry (src/main.ts) with globalThis.fetch replaced before anything is

@@ -5,7 +5,7 @@ import type { TicketModel, TeamModel } from '../model/ticket.js';
 import type { MembershipModel, PersonModel } from '../model/membership.js';
 import type { TagModel } from '../model/tag.js';
 import type { ActivityModel, CreatedActivityModel, CommentActivityModel, StatusChangeActivityModel, AssignmentChangeActivityModel, TagChangeActivityModel, FieldChangeActivityModel, AttachmentModel } from '../model/activity.js';
-import type { ProviderInfoModel } from '../datasources/registry.js';
+import type { ProviderInfoModel } from '../providers/registry.js';
 import type { TicketConnectionModel, ActivityConnectionModel } from '../model/page.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;

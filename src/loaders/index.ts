@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import type { ListTicketsQuery, TicketProvider } from '../datasources/provider.js';
+import type { ListTicketsQuery, TicketProvider } from '../upstream/provider.js';
 import type { ProviderPage } from '../model/page.js';
 import type { ActivityModel } from '../model/activity.js';
 import type { TagModel } from '../model/tag.js';

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
-import { mapBounded } from '../datasources/limit.js';
-import type { Registry } from '../datasources/registry.js';
-import { isUpstreamError } from '../datasources/upstream-error.js';
+import { mapBounded } from '../upstream/limit.js';
+import type { Registry } from '../providers/registry.js';
+import { isUpstreamError } from '../upstream/errors.js';
 import { decodeId } from '../ids.js';
 import type { ProviderKey } from '../model/provider.js';
 import type { TicketModel } from '../model/ticket.js';

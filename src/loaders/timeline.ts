@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { mapBounded } from '../datasources/limit.js';
+import { mapBounded } from '../upstream/limit.js';
 import type { ActivityModel } from '../model/activity.js';
 import type { TagModel } from '../model/tag.js';
 import type { TicketModel } from '../model/ticket.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Context } from '../context.js';
-import { supports } from '../datasources/capabilities.js';
-import type { TicketProvider, WriteOperation, WriteResult } from '../datasources/provider.js';
+import { supports } from '../upstream/capabilities.js';
+import type { TicketProvider, WriteOperation, WriteResult } from '../upstream/provider.js';
 import { BadUserInputError, UnsupportedByProviderError } from '../errors.js';
 import type { MutationResolvers } from '../generated/resolvers-types.js';
 import { decodeId, type IdType } from '../ids.js';

@@ -1,7 +1,7 @@
 import { BadUserInputError } from '../errors.js';
 import type { MembershipResolvers, PersonResolvers } from '../generated/resolvers-types.js';
-import { loadFeed } from '../loaders/feed.js';
-import { checkFirst, parseFeedFilter, pathOf } from './Query.js';
+import { loadFeed } from '../feed/merge.js';
+import { checkFirst, parseFeedFilter, pathOf } from './arguments.js';
 
 export function toPerson(email: string): { email: string } {
   const normalised = email.trim().toLowerCase();

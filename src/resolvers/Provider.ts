@@ -1,14 +1,10 @@
-import { capabilitiesOf } from '../datasources/capabilities.js';
+import { toProviderEnum } from '../model/provider.js';
+import { PROVIDER_MODULES } from '../providers/index.js';
+import { capabilitiesOf } from '../upstream/capabilities.js';
 import type { ProviderInfoResolvers, ProviderResolvers } from '../generated/resolvers-types.js';
 
-/** GraphQL enum values ↔ the provider keys used everywhere inside. */
-export const Provider: ProviderResolvers = {
-  SPACEBRING: 'spacebring',
-  MOOV: 'moov',
-  HOSTUP: 'hostup',
-  ZAIA: 'zaia',
-  SONZAI: 'sonzai',
-};
+/** GraphQL enum values ↔ the provider keys used everywhere inside (the enum value is the key in capitals). */
+export const Provider = Object.fromEntries(PROVIDER_MODULES.map(({ key }) => [toProviderEnum(key), key])) as ProviderResolvers;
 
 const NO_PUSHDOWN = { statuses: false, assignee: false, requester: false, search: false, dates: false };
 

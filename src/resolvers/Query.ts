@@ -1,37 +1,9 @@
 import { BadUserInputError } from '../errors.js';
-import type { QueryResolvers, TicketFilter } from '../generated/resolvers-types.js';
+import type { QueryResolvers } from '../generated/resolvers-types.js';
 import { decodeId } from '../ids.js';
-import { loadFeed, parsePersonMatch, type FeedFilter } from '../loaders/feed.js';
+import { loadFeed } from '../feed/merge.js';
+import { checkFirst, parseFeedFilter, pathOf } from './arguments.js';
 import { toPerson } from './Person.js';
-
-
-export function parseFeedFilter(filter: TicketFilter | null | undefined): FeedFilter {
-  if (!filter) return {};
-  const search = filter.search?.trim();
-  if (search !== undefined && search.length > 200) throw new BadUserInputError('filter.search is longer than 200 characters', { argument: 'filter.search' });
-  for (const list of [filter.assignee, filter.requester]) {
-    if (list && list.length > 100) throw new BadUserInputError('A person filter takes at most 100 values', { argument: 'filter' });
-  }
-  return {
-    providers: filter.providers ?? undefined,
-    statuses: filter.statuses ?? undefined,
-    assignee: filter.assignee ? parsePersonMatch(filter.assignee, 'filter.assignee') : undefined,
-    requester: filter.requester ? parsePersonMatch(filter.requester, 'filter.requester') : undefined,
-    search: search || undefined,
-    createdAfter: filter.createdAfter ?? undefined,
-    createdBefore: filter.createdBefore ?? undefined,
-    updatedAfter: filter.updatedAfter ?? undefined,
-    updatedBefore: filter.updatedBefore ?? undefined,
-  };
-}
-
-export function checkFirst(first: number | null | undefined, max: number, fallback = 20): number {
-  const value = first ?? fallback;
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new BadUserInputError(`first must be between 0 and ${max}`, { argument: 'first', max });
-  }
-  return value;
-}
 
 export const Query: QueryResolvers = {
   providers: (_parent, _args, ctx) =>
@@ -62,12 +34,3 @@ export const Query: QueryResolvers = {
     ),
 };
 
-export function pathOf(path: { prev: unknown; key: string | number } | undefined): (string | number)[] {
-  const out: (string | number)[] = [];
-  let current = path as { prev: unknown; key: string | number } | undefined;
-  while (current) {
-    out.unshift(current.key);
-    current = current.prev as typeof current;
-  }
-  return out;
-}

@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import type { ActivityModel } from '../model/activity.js';
 import type { TicketModel } from '../model/ticket.js';
 import type { ActivityConnectionModel } from '../model/page.js';
-import { checkFirst } from './Query.js';
+import { checkFirst } from './arguments.js';
 
 const MAX_ACTIVITIES = 500;
 

@@ -1,14 +1,9 @@
-import type { ProviderSettingsMap, SandboxFault } from '../config.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
-import { startSimulator, type SimulatorHandle } from './core.js';
-import { createHostupSimulator } from './hostup/index.js';
-import { createMoovSimulator } from './moov/index.js';
-import { createPeople } from './people.js';
-import { Random } from './random.js';
-import { createSonzaiSimulator } from './sonzai/index.js';
-import { createSpacebringSimulator } from './spacebring/index.js';
-import type { SandboxProvider, SimulatorOptions } from './types.js';
-import { createZaiaSimulator } from './zaia/index.js';
+import { providerModule, type ProviderSettingsMap } from '../providers/index.js';
+import { startSimulator, type SandboxFault, type SimulatorHandle } from '../simkit/server.js';
+import { createPeople } from '../simkit/people.js';
+import { Random } from '../simkit/random.js';
+import type { SandboxProvider } from '../simkit/types.js';
 
 export interface SandboxOptions {
   /** @default 42 */
@@ -33,26 +28,17 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-type Factory = { [K in ProviderKey]: (options: SimulatorOptions) => SandboxProvider<K> };
-const FACTORIES: Factory = {
-  spacebring: createSpacebringSimulator,
-  moov: createMoovSimulator,
-  hostup: createHostupSimulator,
-  zaia: createZaiaSimulator,
-  sonzai: createSonzaiSimulator,
-};
-
 /** Starts the five simulators on ephemeral loopback ports, with seeded data. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const seed = options.seed ?? 42;
   const tickets = options.tickets ?? 300;
   const keys = options.providers ?? PROVIDER_KEYS;
   const people = createPeople(seed);
-  const simulators = new Map<ProviderKey, { provider: SandboxProvider<ProviderKey>; handle: SimulatorHandle }>();
+  const simulators = new Map<ProviderKey, { provider: SandboxProvider<unknown>; handle: SimulatorHandle }>();
   const faultRandom = new Random(seed).fork('faults');
   try {
     for (const key of keys) {
-      const provider = FACTORIES[key]({ seed, tickets, people }) as SandboxProvider<ProviderKey>;
+      const provider = providerModule(key).createSimulator({ seed, tickets, people });
       const handle = await startSimulator(provider.definition, { fault: options.faults?.[key], random: () => faultRandom.next() });
       simulators.set(key, { provider, handle });
     }

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { HostupSettings } from '../../src/config.js';
-import { HostupProvider } from '../../src/datasources/hostup/index.js';
+import type { HostupSettings } from '../../src/providers/hostup/settings.js';
+import { HostupProvider } from '../../src/providers/hostup/client.js';
 import {
   hostupV1DepartmentsEnvelopeSchema,
   hostupV1ErrorSchema,
@@ -11,10 +11,10 @@ import {
   hostupV2ProblemSchema,
   hostupV2TicketListSchema,
   hostupV2TicketSchema,
-} from '../../src/datasources/hostup/schemas.js';
-import { UpstreamError } from '../../src/datasources/upstream-error.js';
+} from '../../src/providers/hostup/wire.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
 import type { TicketModel } from '../../src/model/ticket.js';
-import { HOSTUP_SANDBOX_KEY, HOSTUP_SANDBOX_READONLY_KEY } from '../../src/sandbox/hostup/index.js';
+import { HOSTUP_SANDBOX_KEY, HOSTUP_SANDBOX_READONLY_KEY } from '../../src/providers/hostup/simulator/index.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { Secret } from '../../src/secret.js';
 import { testDeps } from '../helpers/settings.js';

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MoovSettings } from '../../src/config.js';
-import { MoovProvider } from '../../src/datasources/moov/index.js';
+import type { MoovSettings } from '../../src/providers/moov/settings.js';
+import { MoovProvider } from '../../src/providers/moov/client.js';
 import {
   moovCreateTicketErrorSchema,
   moovGenericErrorSchema,
@@ -8,13 +8,13 @@ import {
   moovTicketListSchema,
   moovTicketSchema,
   moovUpdateTicketErrorSchema,
-} from '../../src/datasources/moov/schemas.js';
-import type { ProviderFilter } from '../../src/datasources/provider.js';
-import { UpstreamError } from '../../src/datasources/upstream-error.js';
+} from '../../src/providers/moov/wire.js';
+import type { ProviderFilter } from '../../src/upstream/provider.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
 import { TicketgraphError } from '../../src/errors.js';
 import type { TicketModel } from '../../src/model/ticket.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { moovSandboxCredentials } from '../../src/sandbox/moov/index.js';
+import { moovSandboxCredentials } from '../../src/providers/moov/simulator/index.js';
 import { Secret } from '../../src/secret.js';
 import { testDeps } from '../helpers/settings.js';
 
@@ -143,13 +143,18 @@ describe('MoovProvider reads', () => {
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
-  it('answers NOT_FOUND for an unknown ticket or account', async () => {
+  it('answers NOT_FOUND for an unknown ticket', async () => {
     const [accountId] = settings.accountIds as [string];
-    for (const nativeId of [`${accountId}/00000000-0000-4000-8000-000000000000`, '00000000-0000-4000-8000-000000000000/x']) {
-      const error = await caught(moov.getTicket(nativeId, ctx));
-      expect(error.code).toBe('NOT_FOUND');
-      expect(typeof error.extensions.requestId).toBe('string');
-    }
+    const error = await caught(moov.getTicket(`${accountId}/00000000-0000-4000-8000-000000000000`, ctx));
+    expect(error.code).toBe('NOT_FOUND');
+    expect(typeof error.extensions.requestId).toBe('string');
+  });
+
+  it('answers NOT_FOUND for an account outside MOOV_ACCOUNT_IDS without calling Moov (issue 13)', async () => {
+    sandbox.resetRequests();
+    const error = await caught(moov.getTicket('00000000-0000-4000-8000-000000000000/x', ctx));
+    expect(error.code).toBe('NOT_FOUND');
+    expect(sandbox.requests('moov')).toEqual({});
   });
 
   it('refuses a malformed native id without calling Moov', async () => {

@@ -1,20 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SonzaiSettings } from '../../src/config.js';
-import { SonzaiProvider } from '../../src/datasources/sonzai/index.js';
+import type { SonzaiSettings } from '../../src/providers/sonzai/settings.js';
+import { SonzaiProvider } from '../../src/providers/sonzai/client.js';
 import {
   sonzaiCommentSchema,
   sonzaiErrorSchema,
   sonzaiTicketDetailSchema,
   sonzaiTicketListSchema,
   sonzaiTicketSchema,
-} from '../../src/datasources/sonzai/schemas.js';
-import { UpstreamError } from '../../src/datasources/upstream-error.js';
+} from '../../src/providers/sonzai/wire.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
 import { BadUserInputError } from '../../src/errors.js';
 import type { ActivityModel } from '../../src/model/activity.js';
 import type { TicketModel } from '../../src/model/ticket.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { createPeople } from '../../src/sandbox/people.js';
-import { generateSonzaiData, issueSonzaiToken } from '../../src/sandbox/sonzai/index.js';
+import { createPeople } from '../../src/simkit/people.js';
+import { generateSonzaiData, issueSonzaiToken } from '../../src/providers/sonzai/simulator/index.js';
 import { Secret } from '../../src/secret.js';
 import { testDeps } from '../helpers/settings.js';
 

@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SpacebringSettings } from '../../src/config.js';
-import { SpacebringProvider } from '../../src/datasources/spacebring/index.js';
+import type { SpacebringSettings } from '../../src/providers/spacebring/settings.js';
+import { SpacebringProvider } from '../../src/providers/spacebring/client.js';
 import {
   spacebringCommentResultSchema,
   spacebringErrorSchema,
   spacebringTicketDetailSchema,
   spacebringTicketListSchema,
   spacebringTicketUpdateSchema,
-} from '../../src/datasources/spacebring/schemas.js';
-import { UpstreamError } from '../../src/datasources/upstream-error.js';
+} from '../../src/providers/spacebring/wire.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
 import { encodeId } from '../../src/ids.js';
 import type { TicketModel } from '../../src/model/ticket.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
@@ -319,11 +319,14 @@ describe('spacebring failures', () => {
     expect(sandbox.requests('spacebring').getTicket).toBe(3);
   });
 
-  it('does not retry a POST under a 503', async () => {
+  it('sends no write when the read that checks its location fails under a 503 (issue 13)', async () => {
+    // Writes by id read the ticket first (its location must be configured); that read is
+    // retried like any read, the write is never sent. test/security/upstream.test.ts shows
+    // a write itself sent once under a 503.
     sandbox.setFault('spacebring', { status: 503, retryAfter: 0 });
     const error = await failure(provider.addComment?.(anyId(), { body: 'x', internal: false }, ctx) ?? Promise.resolve());
     expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
-    expect(sandbox.requests('spacebring')).toEqual({ addComment: 1 });
+    expect(sandbox.requests('spacebring')).toEqual({ getTicket: 3 });
   });
 
   it('maps drift to UPSTREAM_BAD_RESPONSE with the path', async () => {

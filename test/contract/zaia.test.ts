@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ZaiaSettings } from '../../src/config.js';
+import type { ZaiaSettings } from '../../src/providers/zaia/settings.js';
 import type { TicketgraphError } from '../../src/errors.js';
-import { ZaiaProvider } from '../../src/datasources/zaia/index.js';
+import { ZaiaProvider } from '../../src/providers/zaia/client.js';
 import {
   zaiaChatListSchema,
   zaiaErrorSchema,
@@ -10,11 +10,11 @@ import {
   zaiaTicketingTeamListSchema,
   type ZaiaChat,
   type ZaiaTicketDetails,
-} from '../../src/datasources/zaia/schemas.js';
-import type { ProviderFilter } from '../../src/datasources/provider.js';
+} from '../../src/providers/zaia/wire.js';
+import type { ProviderFilter } from '../../src/upstream/provider.js';
 import type { TicketModel } from '../../src/model/ticket.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { ZAIA_SANDBOX_API_KEY, zaiaSandboxTags } from '../../src/sandbox/zaia/index.js';
+import { ZAIA_SANDBOX_API_KEY, zaiaSandboxTags } from '../../src/providers/zaia/simulator/index.js';
 import { Secret } from '../../src/secret.js';
 import { testDeps } from '../helpers/settings.js';
 

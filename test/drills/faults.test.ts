@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { SandboxFault } from '../../src/config.js';
+import type { SandboxFault } from '../../src/simkit/server.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../../src/model/provider.js';
 import { expectWellFormed } from '../fuzz/invariants.js';
 import { startTestServer, type GqlResult, type TestServer } from '../helpers/server.js';
@@ -84,18 +84,19 @@ describe('fault drills over GraphQL (issue 9)', () => {
   const cases = PROVIDER_KEYS.flatMap((key) => DRILLS.map((drill) => [key, drill.name, drill] as const));
 
   it.each(cases)('%s: %s', async (key, _name, drill) => {
-    const deadlineMs = server.config.http.deadlineMs;
+    const { retryLimit } = server.config.http;
     server.sandbox.setFault(key, drill.fault);
     const stop = drill.burst ? endFaultAfterFirstRequest(key) : () => {};
-    const started = performance.now();
     const result = (await server.gql(QUERY, { id: own.get(key) })) as Answer;
-    const elapsed = performance.now() - started;
+    const attempts = server.sandbox.totalRequests(key);
     stop();
     server.sandbox.setFault(key, null);
 
     expectWellFormed(result, `${key} ${drill.name}`, { forbidden });
-    // No request outlives its deadline (loosely: retries and waits are all inside it).
-    expect(elapsed, `${key} ${drill.name}: ${Math.round(elapsed)} ms`).toBeLessThan(2 * deadlineMs);
+    // Retries stay bounded: at most retryLimit + 1 attempts per call the query needs. A count,
+    // not a duration (issue 13: the elapsed-time bound here failed on a loaded machine); that
+    // a hang ends at the deadline shows in the drill's outcome, not in a stopwatch.
+    expect(attempts, `${key} ${drill.name}`).toBeLessThanOrEqual(needed(key) * (retryLimit + 1));
 
     const nodes = result.data!.tickets.nodes;
     const providers = result.extensions?.providers ?? [];

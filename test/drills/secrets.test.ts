@@ -1,8 +1,8 @@
 import { inspect, format } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig, type Config } from '../../src/config.js';
-import { basicAuth } from '../../src/datasources/http.js';
-import { createRegistry } from '../../src/datasources/registry.js';
+import { basicAuth } from '../../src/upstream/http.js';
+import { createRegistry } from '../../src/providers/registry.js';
 import { encodeId } from '../../src/ids.js';
 import { createMetrics } from '../../src/metrics.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../../src/model/provider.js';

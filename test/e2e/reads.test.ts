@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TicketProvider } from '../../src/datasources/provider.js';
+import type { TicketProvider } from '../../src/upstream/provider.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../../src/model/provider.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 

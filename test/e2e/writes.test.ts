@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { capabilitiesOf, WRITE_CAPABILITIES } from '../../src/datasources/capabilities.js';
-import type { WriteOperation } from '../../src/datasources/provider.js';
+import { capabilitiesOf, WRITE_CAPABILITIES } from '../../src/upstream/capabilities.js';
+import type { WriteOperation } from '../../src/upstream/provider.js';
 import { encodeId } from '../../src/ids.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../../src/model/provider.js';
-import { zaiaSandboxTags } from '../../src/sandbox/zaia/index.js';
+import { zaiaSandboxTags } from '../../src/providers/zaia/simulator/index.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 interface T {

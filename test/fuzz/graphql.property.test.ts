@@ -231,7 +231,7 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
     ['sonzai', 'c:1'],
   ])('answers a cursor whose %s position was tampered with (%s) as BAD_USER_INPUT, not as a provider failure', async (key, position) => {
     // BUG: the provider's own BadUserInputError ("Invalid cursor for zaia") is caught by
-    // loadFeed's fetchPage (src/loaders/feed.ts) and rewrapped as UPSTREAM_BAD_RESPONSE
+    // loadFeed's fetchPage (src/feed/merge.ts) and rewrapped as UPSTREAM_BAD_RESPONSE
     // "<provider> failed to list tickets", and the provider is reported BAD_RESPONSE in
     // extensions.providers: the client's bad cursor reads as the provider's fault.
     const cursor = JSON.parse(Buffer.from(real.cursors[5]!, 'base64url').toString('utf8')) as { s: Record<string, unknown> };

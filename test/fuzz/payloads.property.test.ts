@@ -3,13 +3,13 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import * as hostup from '../../src/datasources/hostup/schemas.js';
-import * as moov from '../../src/datasources/moov/schemas.js';
-import { parsePayload } from '../../src/datasources/parse.js';
-import * as sonzai from '../../src/datasources/sonzai/schemas.js';
-import * as spacebring from '../../src/datasources/spacebring/schemas.js';
-import { UpstreamError } from '../../src/datasources/upstream-error.js';
-import * as zaia from '../../src/datasources/zaia/schemas.js';
+import * as hostup from '../../src/providers/hostup/wire.js';
+import * as moov from '../../src/providers/moov/wire.js';
+import { parsePayload } from '../../src/upstream/parse.js';
+import * as sonzai from '../../src/providers/sonzai/wire.js';
+import * as spacebring from '../../src/providers/spacebring/wire.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
+import * as zaia from '../../src/providers/zaia/wire.js';
 import type { ProviderKey } from '../../src/model/provider.js';
 
 /*
@@ -25,7 +25,7 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 
 const MODULES: Record<ProviderKey, Record<string, unknown>> = { spacebring, moov, hostup, zaia, sonzai };
 
-/** Every zod schema a provider's schemas.ts exports. */
+/** Every zod schema a provider's wire.ts exports. */
 const SCHEMAS: [ProviderKey, string, z.ZodType][] = Object.entries(MODULES).flatMap(([provider, module]) =>
   Object.entries(module)
     .filter(([, value]) => value instanceof z.ZodType)

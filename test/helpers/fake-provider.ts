@@ -1,4 +1,4 @@
-import type { ListTicketsQuery, TicketProvider } from '../../src/datasources/provider.js';
+import type { ListTicketsQuery, TicketProvider } from '../../src/upstream/provider.js';
 import { encodeId } from '../../src/ids.js';
 import type { ProviderPage } from '../../src/model/page.js';
 import type { ProviderKey } from '../../src/model/provider.js';

@@ -1,8 +1,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseConfig, type Config } from '../../src/config.js';
-import type { HttpSettings } from '../../src/datasources/http.js';
-import { createRegistry } from '../../src/datasources/registry.js';
+import type { HttpSettings } from '../../src/upstream/http.js';
+import { createRegistry } from '../../src/providers/registry.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { ProviderKey } from '../../src/model/provider.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';

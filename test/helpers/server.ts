@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import { parseConfig, type Config } from '../../src/config.js';
-import { createRegistry, type Registry } from '../../src/datasources/registry.js';
+import { createRegistry, type Registry } from '../../src/providers/registry.js';
 import { createMetrics, type Metrics } from '../../src/metrics.js';
 import type { ProviderKey } from '../../src/model/provider.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';

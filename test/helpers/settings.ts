@@ -1,5 +1,5 @@
-import type { HttpSettings } from '../../src/datasources/http.js';
-import type { ProviderDeps } from '../../src/datasources/registry.js';
+import type { HttpSettings } from '../../src/upstream/http.js';
+import type { ProviderDeps } from '../../src/upstream/provider.js';
 import { createMetrics } from '../../src/metrics.js';
 
 /** Short timeouts and waits so fault tests stay fast; assertions count, they never time. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker } from '../../src/datasources/breaker.js';
-import { UpstreamError } from '../../src/datasources/upstream-error.js';
+import { CircuitBreaker } from '../../src/upstream/breaker.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
 
 const down = () => new UpstreamError('UPSTREAM_UNAVAILABLE', 'zaia is unavailable', { provider: 'zaia', operation: 'getTicket', status: 503 });
 const notFound = () => new UpstreamError('NOT_FOUND', 'zaia: not found', { provider: 'zaia', operation: 'getTicket', status: 404 });

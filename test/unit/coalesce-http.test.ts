@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { withCoalescing } from '../../src/datasources/coalesce.js';
-import { createProviderHttp } from '../../src/datasources/http.js';
-import type { CallContext, TicketProvider } from '../../src/datasources/provider.js';
-import { UpstreamError } from '../../src/datasources/upstream-error.js';
+import { withCoalescing } from '../../src/upstream/coalesce.js';
+import { createProviderHttp } from '../../src/upstream/http.js';
+import type { CallContext, TicketProvider } from '../../src/upstream/provider.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
 import { createMetrics } from '../../src/metrics.js';
 import type { TicketModel } from '../../src/model/ticket.js';
 import { testHttpSettings } from '../helpers/settings.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { withCoalescing } from '../../src/datasources/coalesce.js';
-import type { TicketProvider } from '../../src/datasources/provider.js';
+import { withCoalescing } from '../../src/upstream/coalesce.js';
+import type { TicketProvider } from '../../src/upstream/provider.js';
 import type { TicketModel } from '../../src/model/ticket.js';
 import { fakeTicket } from '../helpers/fake-provider.js';
 

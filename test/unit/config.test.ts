@@ -50,6 +50,13 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ UPSTREAM_COALESCE: 'maybe' })).toThrow(/^UPSTREAM_COALESCE: /);
   });
 
+  it('caps upstream bodies at 10 MiB unless UPSTREAM_MAX_BODY_BYTES says otherwise (issue 13)', () => {
+    expect(parseConfig({}).http.maxBodyBytes).toBe(10 * 1024 * 1024);
+    expect(parseConfig({ UPSTREAM_MAX_BODY_BYTES: '65536' }).http.maxBodyBytes).toBe(65536);
+    expect(() => parseConfig({ UPSTREAM_MAX_BODY_BYTES: '10' })).toThrow(/^UPSTREAM_MAX_BODY_BYTES: /);
+    expect(() => parseConfig({ UPSTREAM_MAX_BODY_BYTES: 'lots' })).toThrow(/^UPSTREAM_MAX_BODY_BYTES: /);
+  });
+
   it('reads SANDBOX_FAULTS per provider', () => {
     expect(parseConfig({ SANDBOX_FAULTS: '{"zaia":{"status":503,"rate":0.2}}' }).sandbox.faults).toEqual({ zaia: { status: 503, rate: 0.2 } });
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Registry } from '../../src/datasources/registry.js';
-import { UpstreamError } from '../../src/datasources/upstream-error.js';
+import type { Registry } from '../../src/providers/registry.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
 import { BadUserInputError } from '../../src/errors.js';
-import { loadFeed, type FeedFilter } from '../../src/loaders/feed.js';
+import { loadFeed, type FeedFilter } from '../../src/feed/merge.js';
 import { createLoaders } from '../../src/loaders/index.js';
 import type { TicketModel } from '../../src/model/ticket.js';
 import { ProviderOutcomes } from '../../src/outcomes.js';

@@ -8,16 +8,16 @@ import {
   toV2Activity,
   toV2Ticket,
   v2StatusesFor,
-} from '../../src/datasources/hostup/mapper.js';
+} from '../../src/providers/hostup/mapper.js';
 import {
   hostupV1TicketEnvelopeSchema,
   hostupV2MessageSchema,
   hostupV2ProblemSchema,
   hostupV2TicketListSchema,
   hostupV2TicketSchema,
-} from '../../src/datasources/hostup/schemas.js';
-import { readHostupError } from '../../src/datasources/hostup/index.js';
-import { UpstreamError } from '../../src/datasources/upstream-error.js';
+} from '../../src/providers/hostup/wire.js';
+import { readHostupError } from '../../src/providers/hostup/errors.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
 import { decodeId } from '../../src/ids.js';
 import type { CommentActivityModel } from '../../src/model/activity.js';
 import { fixture } from '../helpers/fixtures.js';

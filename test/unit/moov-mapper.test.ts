@@ -1,20 +1,20 @@
+import { readMoovError } from '../../src/providers/moov/errors.js';
 import { describe, expect, it } from 'vitest';
 import {
   mapMoovStatus,
   moovStatusesFor,
   parseMoovNativeId,
-  readMoovError,
   toActivities,
   toContact,
   toMessageAuthor,
   toTicket,
-} from '../../src/datasources/moov/mapper.js';
+} from '../../src/providers/moov/mapper.js';
 import {
   moovMessageListSchema,
   moovTicketListSchema,
   moovTicketSchema,
   moovCreateTicketErrorSchema,
-} from '../../src/datasources/moov/schemas.js';
+} from '../../src/providers/moov/wire.js';
 import { decodeId, encodeId } from '../../src/ids.js';
 import { fixture } from '../helpers/fixtures.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { basicAuth } from '../../src/datasources/http.js';
+import { basicAuth } from '../../src/upstream/http.js';
 import { createRedactingLogger, redact, Secret } from '../../src/secret.js';
 
 describe('redact', () => {

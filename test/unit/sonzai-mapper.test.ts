@@ -1,23 +1,23 @@
+import { readSonzaiError } from '../../src/providers/sonzai/errors.js';
 import { describe, expect, it } from 'vitest';
-import { decodePosition, nextPosition } from '../../src/datasources/sonzai/index.js';
+import { decodePosition, nextPosition } from '../../src/providers/sonzai/client.js';
 import {
   mapSonzaiPriority,
   mapSonzaiStatus,
-  readSonzaiError,
   sonzaiStatusesFor,
   toCommentActivity,
   toPerson,
   toSonzaiPriority,
   toTicket,
   toTicketSummary,
-} from '../../src/datasources/sonzai/mapper.js';
+} from '../../src/providers/sonzai/mapper.js';
 import {
   sonzaiCommentSchema,
   sonzaiErrorSchema,
   sonzaiTicketDetailSchema,
   sonzaiTicketListSchema,
   sonzaiTicketSchema,
-} from '../../src/datasources/sonzai/schemas.js';
+} from '../../src/providers/sonzai/wire.js';
 import { decodeId, encodeId } from '../../src/ids.js';
 import type { ActivityModel } from '../../src/model/activity.js';
 import { fixture } from '../helpers/fixtures.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { activityKind, deriveTitle, mapSpacebringStatus, toActivity, toMembership, toSpacebringStatus, toTicket } from '../../src/datasources/spacebring/mapper.js';
+import { activityKind, deriveTitle, mapSpacebringStatus, toActivity, toMembership, toSpacebringStatus, toTicket } from '../../src/providers/spacebring/mapper.js';
 import {
   spacebringActivitySchema,
   spacebringTicketDetailSchema,
   spacebringTicketListSchema,
   type SpacebringActivity,
   type SpacebringTicket,
-} from '../../src/datasources/spacebring/schemas.js';
+} from '../../src/providers/spacebring/wire.js';
 import { decodeId, encodeId } from '../../src/ids.js';
 import { fixture } from '../helpers/fixtures.js';
 

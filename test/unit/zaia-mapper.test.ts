@@ -9,7 +9,7 @@ import {
   toTicket,
   zaiaStatusesFor,
   zaiaUpdatedAt,
-} from '../../src/datasources/zaia/mapper.js';
+} from '../../src/providers/zaia/mapper.js';
 import {
   zaiaMessageSchema,
   zaiaTicketDetailsListSchema,
@@ -17,7 +17,7 @@ import {
   zaiaTicketSchema,
   zaiaTicketTagSchema,
   type ZaiaTicketDetails,
-} from '../../src/datasources/zaia/schemas.js';
+} from '../../src/providers/zaia/wire.js';
 import { decodeId, encodeId } from '../../src/ids.js';
 import { fixture } from '../helpers/fixtures.js';
 

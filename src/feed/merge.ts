@@ -1,0 +1,314 @@
+import { createHash } from 'node:crypto';
+import type { ProviderFilter, TicketProvider } from '../upstream/provider.js';
+import { isUpstreamError, UpstreamError } from '../upstream/errors.js';
+import { BadUserInputError } from '../errors.js';
+import { decodeId } from '../ids.js';
+import type { Edge, TicketConnectionModel } from '../model/page.js';
+import type { ProviderKey } from '../model/provider.js';
+import type { TicketModel, TicketStatus } from '../model/ticket.js';
+import type { ProviderOutcomes } from '../outcomes.js';
+import type { Loaders } from '../loaders/index.js';
+
+/** The feed filter after argument parsing: ids decoded, emails lower-cased. */
+export interface FeedFilter {
+  providers?: ProviderKey[] | undefined;
+  statuses?: TicketStatus[] | undefined;
+  assignee?: PersonMatch | undefined;
+  requester?: PersonMatch | undefined;
+  search?: string | undefined;
+  createdAfter?: Date | undefined;
+  createdBefore?: Date | undefined;
+  updatedAfter?: Date | undefined;
+  updatedBefore?: Date | undefined;
+}
+
+/** Membership ids (per provider) and emails; a ticket matches either. */
+export interface PersonMatch {
+  ids: Map<ProviderKey, Set<string>>;
+  emails: Set<string>;
+}
+
+export function parsePersonMatch(values: readonly string[], argument: string): PersonMatch {
+  const match: PersonMatch = { ids: new Map(), emails: new Set() };
+  for (const value of values) {
+    if (value.includes('@')) match.emails.add(value.trim().toLowerCase());
+    else {
+      const { provider, nativeId } = decodeId(value, 'Membership', argument);
+      const set = match.ids.get(provider) ?? new Set<string>();
+      set.add(nativeId);
+      match.ids.set(provider, set);
+    }
+  }
+  return match;
+}
+
+function personMatches(match: PersonMatch, person: TicketModel['assignee']): boolean {
+  if (!person) return false;
+  if (person.email && match.emails.has(person.email.toLowerCase())) return true;
+  return match.ids.get(person.provider)?.has(person.nativeId) ?? false;
+}
+
+/** Whether the person filter can match anything at this provider. */
+function personPossible(match: PersonMatch | undefined, provider: ProviderKey): boolean {
+  return !match || match.emails.size > 0 || match.ids.has(provider);
+}
+
+export function matchesFilter(ticket: TicketModel, filter: FeedFilter): boolean {
+  if (filter.statuses && !filter.statuses.includes(ticket.status)) return false;
+  if (filter.assignee && !personMatches(filter.assignee, ticket.assignee)) return false;
+  if (filter.requester && !personMatches(filter.requester, ticket.requester)) return false;
+  if (filter.search) {
+    const needle = filter.search.toLowerCase();
+    const haystack = `${ticket.title ?? ''}\n${ticket.description ?? ''}`.toLowerCase();
+    if (!haystack.includes(needle)) return false;
+  }
+  const created = ticket.createdAt.getTime();
+  const updated = ticket.updatedAt.getTime();
+  if (filter.createdAfter && created <= filter.createdAfter.getTime()) return false;
+  if (filter.createdBefore && created >= filter.createdBefore.getTime()) return false;
+  if (filter.updatedAfter && updated <= filter.updatedAfter.getTime()) return false;
+  if (filter.updatedBefore && updated >= filter.updatedBefore.getTime()) return false;
+  return true;
+}
+
+function providerFilter(filter: FeedFilter, key: ProviderKey): ProviderFilter {
+  return {
+    statuses: filter.statuses,
+    assigneeNativeIds: filter.assignee ? [...(filter.assignee.ids.get(key) ?? [])] : undefined,
+    assigneeEmails: filter.assignee ? [...filter.assignee.emails] : undefined,
+    requesterNativeIds: filter.requester ? [...(filter.requester.ids.get(key) ?? [])] : undefined,
+    requesterEmails: filter.requester ? [...filter.requester.emails] : undefined,
+    search: filter.search,
+    createdAfter: filter.createdAfter,
+    createdBefore: filter.createdBefore,
+    updatedAfter: filter.updatedAfter,
+    updatedBefore: filter.updatedBefore,
+  };
+}
+
+/** Sort key of the feed: updatedAt, then global id, both descending. */
+type Key = readonly [number, string];
+const keyOf = (t: TicketModel): Key => [t.updatedAt.getTime(), t.id];
+/** > 0 when a comes first in the feed. */
+function compareKeys(a: Key, b: Key): number {
+  if (a[0] !== b[0]) return a[0] - b[0];
+  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+}
+
+/**
+ * The cursor: the key of the last ticket returned, and for each provider source the
+ * position of the upstream page that holds its next unreturned ticket, in that
+ * provider's own paging style (cursor token, page number, offset). `false` marks a
+ * source walked to its end. Items at or above the last key are skipped on re-reading a
+ * page, which keeps offset-paged providers free of duplicates when tickets are created
+ * during a walk.
+ */
+interface FeedCursor {
+  v: 1;
+  /** Hash of the filter: a cursor only continues the feed it came from. */
+  f: string;
+  /** Null when no ticket was returned yet (a page whose filter matched nothing within the fetch bound). */
+  k: [number, string] | null;
+  s: Record<string, string | null | false>;
+}
+
+export function filterHash(filter: FeedFilter): string {
+  const json = JSON.stringify(filter, (_key, value: unknown) => {
+    if (value instanceof Map) return [...value].map(([k, v]) => [k, [...(v as Set<string>)].sort()]).sort();
+    if (value instanceof Set) return [...(value as Set<string>)].sort();
+    return value;
+  });
+  return createHash('sha256').update(json).digest('base64url').slice(0, 12);
+}
+
+function encodeCursor(cursor: FeedCursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(after: string, hash: string): FeedCursor {
+  const bad = (why: string) => new BadUserInputError(`Invalid after: ${why}`, { argument: 'after' });
+  if (after.length > 16_384 || !/^[A-Za-z0-9_-]+$/.test(after)) throw bad('not a cursor issued by ticketgraph');
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
+  } catch {
+    throw bad('not a cursor issued by ticketgraph');
+  }
+  const c = value as Partial<FeedCursor> | null;
+  if (
+    !c || typeof c !== 'object' || c.v !== 1 || typeof c.f !== 'string' ||
+    (c.k !== null && (!Array.isArray(c.k) || c.k.length !== 2 || typeof c.k[0] !== 'number' || typeof c.k[1] !== 'string')) ||
+    !c.s || typeof c.s !== 'object' ||
+    !Object.values(c.s).every((p) => p === null || p === false || typeof p === 'string')
+  ) {
+    throw bad('not a cursor issued by ticketgraph');
+  }
+  if (c.f !== hash) throw bad('the cursor belongs to a feed with another filter');
+  return c as FeedCursor;
+}
+
+interface SourceState {
+  provider: TicketProvider;
+  id: string;
+  source: string;
+  /** Position of the page in `buffer` (null: first page). */
+  position: string | null;
+  next: string | null;
+  buffer: TicketModel[];
+  done: boolean;
+  failed: boolean;
+  fetches: number;
+  total: number | null;
+}
+
+export interface FeedArgs {
+  filter: FeedFilter;
+  first: number;
+  after: string | null | undefined;
+}
+
+export interface FeedDeps {
+  providers: readonly TicketProvider[];
+  loaders: Loaders;
+  outcomes: ProviderOutcomes;
+  path: readonly (string | number)[];
+}
+
+/** Upper bound of upstream pages per source in one request, for filters pushed down nowhere. */
+const MAX_FETCHES_PER_SOURCE = 10;
+
+export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketConnectionModel> {
+  const { filter, first } = args;
+  const hash = filterHash(filter);
+  const cursor = args.after ? decodeCursor(args.after, hash) : null;
+  const lastKey: Key | null = cursor?.k ?? null;
+
+  const sources: SourceState[] = [];
+  for (const provider of deps.providers) {
+    if (filter.providers && !filter.providers.includes(provider.key)) continue;
+    if (!personPossible(filter.assignee, provider.key) || !personPossible(filter.requester, provider.key)) continue;
+    for (const source of provider.listSources(providerFilter(filter, provider.key))) {
+      const id = `${provider.key}|${source}`;
+      const position = cursor ? cursor.s[id] : null;
+      // A source the cursor does not know appeared after the walk began (new location/account): start it fresh.
+      if (position === false) continue;
+      sources.push({ provider, id, source, position: position ?? null, next: null, buffer: [], done: false, failed: false, fetches: 0, total: null });
+    }
+  }
+
+  const pageSize = (s: SourceState) => Math.min(s.provider.maxPageSize, Math.max(first + 1, 25));
+
+  const fetchPage = async (s: SourceState): Promise<void> => {
+    s.fetches++;
+    try {
+      const page = await deps.loaders.listPage(s.provider, {
+        source: s.source,
+        cursor: s.position,
+        limit: pageSize(s),
+        filter: providerFilter(filter, s.provider.key),
+      });
+      deps.outcomes.ok(s.provider.key);
+      if (s.fetches === 1) s.total = page.totalCount;
+      for (const ticket of page.tickets) deps.loaders.ticketById.prime(ticket.id, ticket);
+      s.buffer = page.tickets
+        .filter((t) => (!lastKey || compareKeys(keyOf(t), lastKey) < 0) && matchesFilter(t, filter))
+        .sort((a, b) => compareKeys(keyOf(b), keyOf(a)));
+      s.next = page.next;
+      if (s.buffer.length === 0 && !s.next) s.done = true;
+    } catch (error) {
+      // The only user input a provider sees here is the cursor's position: a datasource that
+      // refuses it is refusing the cursor, not failing.
+      if (error instanceof BadUserInputError) {
+        throw new BadUserInputError(`Invalid after: the cursor's position for ${s.provider.key} is not valid`, { argument: 'after' });
+      }
+      s.failed = true;
+      s.done = true;
+      const upstream = isUpstreamError(error)
+        ? error
+        : new UpstreamError('UPSTREAM_BAD_RESPONSE', `${s.provider.key} failed to list tickets`, { provider: s.provider.key, operation: 'listTickets' }, { cause: error });
+      // One error per provider, however many of its sources failed.
+      if (!deps.outcomes.partialErrors.some((e) => e.error.provider === s.provider.key)) deps.outcomes.partial(upstream, deps.path);
+    }
+  };
+
+  /** Fills an empty buffer from the following pages; a source with no next page is done. */
+  const refill = async (s: SourceState): Promise<void> => {
+    while (!s.done && s.buffer.length === 0) {
+      if (s.next === null && s.fetches > 0) {
+        s.done = true;
+        return;
+      }
+      if (s.fetches >= MAX_FETCHES_PER_SOURCE) return;
+      if (s.fetches > 0) s.position = s.next;
+      await fetchPage(s);
+    }
+  };
+
+  await Promise.all(sources.map((s) => fetchPage(s).then(() => refill(s))));
+
+  const positionOf = (s: SourceState): string | null | false => {
+    if (s.failed) return s.position;
+    if (s.buffer.length > 0) return s.position;
+    if (s.done) return false;
+    return s.next ?? s.position;
+  };
+
+  const positions = () => {
+    const out: Record<string, string | null | false> = {};
+    for (const s of sources) out[s.id] = positionOf(s);
+    if (cursor) for (const [id, p] of Object.entries(cursor.s)) if (!(id in out)) out[id] = p;
+    return out;
+  };
+
+  const edges: Edge<TicketModel>[] = [];
+  let hasNextPage = false;
+  for (;;) {
+    let best: SourceState | undefined;
+    for (const s of sources) {
+      const head = s.buffer[0];
+      if (head && (!best || compareKeys(keyOf(head), keyOf(best.buffer[0] as TicketModel)) > 0)) best = s;
+    }
+    if (!best) {
+      // Sources cut short by the fetch bound still have pages: the feed goes on.
+      hasNextPage = sources.some((s) => !s.done && !s.failed);
+      break;
+    }
+    if (edges.length === first) {
+      hasNextPage = true;
+      break;
+    }
+    const ticket = best.buffer.shift() as TicketModel;
+    if (best.buffer.length === 0) await refill(best);
+    edges.push({ node: ticket, cursor: encodeCursor({ v: 1, f: hash, k: [ticket.updatedAt.getTime(), ticket.id], s: positions() }) });
+  }
+
+  const totals = sources.map((s) => s.total);
+  const totalCount =
+    !cursor && sources.length > 0 && totals.every((t) => t !== null) && !sources.some((s) => s.failed) && fullyPushedDown(filter, sources)
+      ? (totals as number[]).reduce((a, b) => a + b, 0)
+      : null;
+
+  return {
+    edges,
+    nodes: edges.map((e) => e.node),
+    totalCount,
+    pageInfo: {
+      hasNextPage,
+      hasPreviousPage: Boolean(cursor),
+      startCursor: edges[0]?.cursor ?? null,
+      // A page that found nothing within the fetch bound still gives a cursor to go on from.
+      endCursor: edges.at(-1)?.cursor ?? (hasNextPage ? encodeCursor({ v: 1, f: hash, k: lastKey ? [lastKey[0], lastKey[1]] : null, s: positions() }) : null),
+    },
+  };
+}
+
+/** A provider's total counts what its own filters matched: only exact when nothing was filtered after fetching. */
+function fullyPushedDown(filter: FeedFilter, sources: SourceState[]): boolean {
+  return sources.every(({ provider: { pushdown } }) =>
+    (!filter.statuses || pushdown.statuses) &&
+    (!filter.assignee || (pushdown.assignee && filter.assignee.emails.size === 0)) &&
+    (!filter.requester || (pushdown.requester && filter.requester.emails.size === 0)) &&
+    (!filter.search || pushdown.search) &&
+    !filter.createdAfter && !filter.createdBefore && !filter.updatedAfter && !filter.updatedBefore,
+  );
+}

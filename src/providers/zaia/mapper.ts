@@ -1,0 +1,180 @@
+import { encodeId } from '../../ids.js';
+import { statusTable } from '../../upstream/status-table.js';
+import type { ActivityModel, StatusChangeActivityModel } from '../../model/activity.js';
+import type { MembershipKind, MembershipModel } from '../../model/membership.js';
+import type { TagModel } from '../../model/tag.js';
+import type { TeamModel, TicketModel, TicketStatus } from '../../model/ticket.js';
+import type { ZaiaTicketDetails } from './wire.js';
+
+const P = 'zaia' as const;
+
+/**
+ * Zaia's status values are not published (the rendered enum is empty); these are read off
+ * the row's `ongoingAt`/`completedAt` and the Inbox lifecycle "Unanswered → In Progress →
+ * Finished". Unknown values map to UNKNOWN and stay in providerStatus.
+ */
+const STATUS: Readonly<Record<string, TicketStatus>> = {
+  pending: 'OPEN',
+  ongoing: 'IN_PROGRESS',
+  completed: 'CLOSED',
+};
+
+const zaiaStatuses = statusTable(STATUS);
+
+export function mapZaiaStatus(raw: string | null | undefined): TicketStatus {
+  return zaiaStatuses.map(raw);
+}
+
+/**
+ * Normalised statuses → the wire values that express them. Zaia's list requires a status,
+ * so with no filter (or UNKNOWN in it) every known value is listed, one source each.
+ */
+export function zaiaStatusesFor(statuses: readonly TicketStatus[] | undefined): string[] {
+  return zaiaStatuses.upstream(statuses) ?? Object.keys(STATUS);
+}
+
+const date = (value: string): Date => new Date(value);
+const optionalDate = (value: string | null | undefined): Date | null => (value ? new Date(value) : null);
+
+function membership(
+  nativeId: string,
+  kind: MembershipKind,
+  fields: Partial<Omit<MembershipModel, 'id' | 'provider' | 'nativeId' | 'kind'>>,
+): MembershipModel {
+  return {
+    id: encodeId('Membership', P, nativeId),
+    provider: P,
+    nativeId,
+    kind,
+    name: fields.name ?? null,
+    firstName: fields.firstName ?? null,
+    lastName: fields.lastName ?? null,
+    email: fields.email ?? null,
+    phone: fields.phone ?? null,
+    avatarUrl: fields.avatarUrl ?? null,
+    role: fields.role ?? null,
+    blocked: fields.blocked ?? null,
+  };
+}
+
+const emailId = (email: string): string => `email:${email.trim().toLowerCase()}`;
+const looksLikeEmail = (value: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
+const looksLikePhone = (value: string): boolean => /^\+?[0-9][0-9 ()-]{5,}$/.test(value);
+
+/** The workspace user the ticket is assigned to. */
+export function toAssignee(row: ZaiaTicketDetails): MembershipModel | null {
+  const nativeId = row.assigneeId ?? (row.assigneeEmail ? emailId(row.assigneeEmail) : null);
+  if (!nativeId) return null;
+  return membership(nativeId, 'AGENT', { name: row.assigneeName, email: row.assigneeEmail, avatarUrl: row.assigneePicture });
+}
+
+/**
+ * The chat owner (a "super identity") is the requester. A platform user has `ownerEmail`;
+ * an external user has `ownerIdentifier` instead (a phone number on WhatsApp, an email or
+ * handle elsewhere), which we sort into email or phone where its form is clear.
+ */
+export function toRequester(row: ZaiaTicketDetails): MembershipModel {
+  const identifier = row.ownerIdentifier ?? null;
+  const external = row.ownerEmail == null && (identifier !== null || /extern/i.test(row.ownerEntity));
+  const email = row.ownerEmail ?? (identifier && looksLikeEmail(identifier) ? identifier : null);
+  const phone = identifier && !looksLikeEmail(identifier) && looksLikePhone(identifier) ? identifier : null;
+  return membership(row.chatOwnerId, external ? 'CONTACT' : 'OWNER', {
+    name: row.ownerName,
+    email,
+    phone,
+    role: row.ownerEntity,
+    blocked: row.isOwnerBlocked ?? null,
+  });
+}
+
+/**
+ * The responder answering the chat: an AI agent (`responderEntity` "agent", inferred) or
+ * something else (a human responder). The ticket model has no slot for it; it is exported
+ * for the timeline and for callers that want the chat's AI side.
+ */
+export function toResponder(row: ZaiaTicketDetails): MembershipModel {
+  const ai = /agent|bot|\bai\b/i.test(row.responderEntity);
+  return membership(row.responderId, ai ? 'AI' : 'RESPONDER', {
+    name: row.responderName,
+    avatarUrl: row.responderPicture,
+    role: row.responderEntity,
+  });
+}
+
+export function toTeam(row: ZaiaTicketDetails): TeamModel | null {
+  if (row.ticketingTeamId == null && row.ticketingTeamName == null) return null;
+  return { id: row.ticketingTeamId ?? null, name: row.ticketingTeamName ?? null, avatarUrl: row.ticketingTeamPicture ?? null };
+}
+
+export function toTag(tagId: string): TagModel {
+  // Zaia gives tag ids only; no documented call reads a tag's name.
+  return { id: encodeId('Tag', P, tagId), provider: P, nativeId: tagId, name: null };
+}
+
+/**
+ * The row has no updatedAt: the latest of its lifecycle timestamps stands in for it (the
+ * sandbox orders lists by the same value). Reassignments and tag changes do not move it.
+ */
+export function zaiaUpdatedAt(row: Pick<ZaiaTicketDetails, 'createdAt' | 'ongoingAt' | 'completedAt'>): Date {
+  const times = [row.createdAt, row.ongoingAt, row.completedAt].flatMap((t) => (t ? [Date.parse(t)] : []));
+  return new Date(Math.max(...times));
+}
+
+const activityId = (ticketNativeId: string, kind: string, index: number): string =>
+  encodeId('Activity', P, `${ticketNativeId}:${kind}:${index}`);
+
+/**
+ * Zaia has no timeline read for tickets: the lifecycle timestamps of the row give
+ * CREATED, the move to ongoing and the completion. Authors are unknown (the row does not
+ * say who took over or completed), so they are null.
+ */
+export function toActivities(row: ZaiaTicketDetails): ActivityModel[] {
+  const ticketId = encodeId('Ticket', P, row.id);
+  const activities: ActivityModel[] = [
+    { kind: 'CREATED', id: activityId(row.id, 'CREATED', 0), provider: P, ticketId, author: null, createdAt: date(row.createdAt) },
+  ];
+  const change = (index: number, at: string, from: string, to: string): StatusChangeActivityModel => ({
+    kind: 'STATUS_CHANGE',
+    id: activityId(row.id, 'STATUS_CHANGE', index),
+    provider: P,
+    ticketId,
+    author: null,
+    createdAt: date(at),
+    from: mapZaiaStatus(from),
+    to: mapZaiaStatus(to),
+    fromProviderStatus: from,
+    toProviderStatus: to,
+  });
+  if (row.ongoingAt) activities.push(change(1, row.ongoingAt, 'pending', 'ongoing'));
+  if (row.completedAt) activities.push(change(2, row.completedAt, row.ongoingAt ? 'ongoing' : 'pending', 'completed'));
+  return activities;
+}
+
+/** `raw` is the row as received (the zod output strips unknown keys). */
+export function toTicket(row: ZaiaTicketDetails, raw: unknown): TicketModel {
+  return {
+    id: encodeId('Ticket', P, row.id),
+    provider: P,
+    nativeId: row.id,
+    number: null,
+    // Zaia tickets have no title or body: the platform writes a summary of the chat.
+    title: row.summary,
+    titleDerived: true,
+    description: row.summary,
+    status: mapZaiaStatus(row.status),
+    providerStatus: row.status,
+    priority: null,
+    providerPriority: null,
+    type: null,
+    requester: toRequester(row),
+    assignee: toAssignee(row),
+    team: toTeam(row),
+    // Tags can be written and used as a list filter, but no documented call reads them.
+    tags: undefined,
+    activities: toActivities(row),
+    createdAt: date(row.createdAt),
+    updatedAt: zaiaUpdatedAt(row),
+    closedAt: optionalDate(row.completedAt),
+    raw,
+  };
+}

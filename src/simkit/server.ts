@@ -1,0 +1,290 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ProviderKey } from '../model/provider.js';
+
+/** A fault knob of one simulator (SANDBOX_FAULTS, the admin API, tests). */
+export interface SandboxFault {
+  status?: number | undefined;
+  rate?: number | undefined;
+  latencyMs?: number | undefined;
+  jitterMs?: number | undefined;
+  hang?: boolean | undefined;
+  rateLimitPerSecond?: number | undefined;
+  malformed?: boolean | undefined;
+  drift?: boolean | undefined;
+  retryAfter?: number | undefined;
+}
+
+export interface SimRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body; undefined when none was sent. */
+  body: unknown;
+}
+
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** @default application/json */
+  contentType?: string;
+}
+
+/** Thrown by handlers to answer with a provider-shaped error. */
+export class SimHttpError extends Error {
+  constructor(readonly response: SimResponse) {
+    super(`sandbox error ${response.status}`);
+  }
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path pattern with `:param` segments, e.g. `/support/tickets/v1/:id`. */
+  pattern: string;
+  /** Counter key, e.g. `getTicket`; shown by the admin endpoint and used by tests. */
+  operation: string;
+  handler: (req: SimRequest) => SimResponse | Promise<SimResponse>;
+}
+
+export interface SimulatorDefinition {
+  provider: ProviderKey;
+  routes: Route[];
+  /** 'ok', or which failure to answer: the provider's own 401 (or 403) shape. */
+  authenticate(req: SimRequest, route: Route): 'ok' | 'unauthorized' | 'forbidden';
+  errors: {
+    unauthorized(): SimResponse;
+    forbidden(): SimResponse;
+    notFound(): SimResponse;
+    /** The provider's 429, with Retry-After where the provider documents it (header or body). */
+    rateLimited(retryAfterSeconds: number): SimResponse;
+    server(status: number): SimResponse;
+  };
+  /** A variant of a success body that breaks the documented schema (the `drift` knob). */
+  drift(body: unknown, route: Route): unknown;
+}
+
+export interface SimulatorHandle {
+  provider: ProviderKey;
+  url: string;
+  port: number;
+  /** Requests per operation since the last reset (admin calls excluded). */
+  requests(): Record<string, number>;
+  totalRequests(): number;
+  resetRequests(): void;
+  setFault(fault: SandboxFault | null): void;
+  getFault(): SandboxFault;
+  close(): Promise<void>;
+}
+
+interface CompiledRoute extends Route {
+  parts: string[];
+}
+
+function compile(route: Route): CompiledRoute {
+  return { ...route, parts: route.pattern.split('/').filter(Boolean) };
+}
+
+function match(route: CompiledRoute, segments: string[]): Record<string, string> | null {
+  if (route.parts.length !== segments.length) return null;
+  const params: Record<string, string> = {};
+  for (let i = 0; i < segments.length; i++) {
+    const part = route.parts[i] as string;
+    const segment = segments[i] as string;
+    if (part.startsWith(':')) {
+      try {
+        params[part.slice(1)] = decodeURIComponent(segment);
+      } catch {
+        return null;
+      }
+    } else if (part !== segment) return null;
+  }
+  return params;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One provider simulator: a node:http server on an ephemeral loopback port. Faults apply
+ * in the order a real outage shows them: rate budget (429), injected error status at a
+ * rate, latency, a hang, then the handler, whose body may be replaced by garbage
+ * (`malformed`) or a schema-breaking variant (`drift`).
+ */
+export async function startSimulator(
+  definition: SimulatorDefinition,
+  options: { port?: number; fault?: SandboxFault | undefined; random?: () => number } = {},
+): Promise<SimulatorHandle> {
+  const routes = definition.routes.map(compile);
+  const random = options.random ?? Math.random;
+  let fault: SandboxFault = options.fault ?? {};
+  let counts: Record<string, number> = {};
+  let windowStart = 0;
+  let windowCount = 0;
+  const hanging = new Set<() => void>();
+
+  const send = (res: import('node:http').ServerResponse, response: SimResponse) => {
+    if (res.writableEnded || res.destroyed) return;
+    const headers: Record<string, string> = { ...response.headers };
+    let payload = '';
+    if (response.body !== undefined) {
+      payload = typeof response.body === 'string' && response.contentType ? response.body : JSON.stringify(response.body);
+      headers['content-type'] ??= response.contentType ?? 'application/json';
+    }
+    headers['content-length'] = String(Buffer.byteLength(payload));
+    res.writeHead(response.status, headers);
+    res.end(payload);
+  };
+
+  const admin = async (method: string, path: string, body: unknown): Promise<SimResponse> => {
+    if (path === '/__sandbox/requests' && method === 'GET') {
+      return { status: 200, body: { provider: definition.provider, total: Object.values(counts).reduce((a, b) => a + b, 0), byOperation: counts } };
+    }
+    if (path === '/__sandbox/requests' && method === 'DELETE') {
+      counts = {};
+      return { status: 204 };
+    }
+    if (path === '/__sandbox/faults' && method === 'GET') return { status: 200, body: fault };
+    if (path === '/__sandbox/faults' && (method === 'PUT' || method === 'POST')) {
+      fault = body && typeof body === 'object' ? (body as SandboxFault) : {};
+      return { status: 200, body: fault };
+    }
+    return { status: 404, body: { error: 'unknown sandbox admin path' } };
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      void (async () => {
+        const url = new URL(req.url ?? '/', 'http://sandbox');
+        const method = (req.method ?? 'GET').toUpperCase();
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown;
+        if (text.length > 0) {
+          try {
+            body = JSON.parse(text) as unknown;
+          } catch {
+            send(res, { status: 400, body: { error: 'request body is not JSON' } });
+            return;
+          }
+        }
+        if (url.pathname.startsWith('/__sandbox/')) {
+          send(res, await admin(method, url.pathname, body));
+          return;
+        }
+        const segments = url.pathname.split('/').filter(Boolean);
+        let route: CompiledRoute | undefined;
+        let params: Record<string, string> | null = null;
+        for (const candidate of routes) {
+          if (candidate.method !== method) continue;
+          params = match(candidate, segments);
+          if (params) {
+            route = candidate;
+            break;
+          }
+        }
+        if (!route || !params) {
+          send(res, definition.errors.notFound());
+          return;
+        }
+        counts[route.operation] = (counts[route.operation] ?? 0) + 1;
+        const simReq: SimRequest = { method, path: url.pathname, params, query: url.searchParams, headers: req.headers, body };
+        const auth = definition.authenticate(simReq, route);
+        if (auth !== 'ok') {
+          send(res, auth === 'forbidden' ? definition.errors.forbidden() : definition.errors.unauthorized());
+          return;
+        }
+        if (fault.rateLimitPerSecond !== undefined) {
+          const now = Date.now();
+          if (now - windowStart >= 1000) {
+            windowStart = now;
+            windowCount = 0;
+          }
+          windowCount++;
+          if (windowCount > fault.rateLimitPerSecond) {
+            const retryAfter = fault.retryAfter ?? Math.max(1, Math.ceil((windowStart + 1000 - now) / 1000));
+            send(res, definition.errors.rateLimited(retryAfter));
+            return;
+          }
+        }
+        if (fault.status !== undefined && random() < (fault.rate ?? 1)) {
+          send(res, fault.status === 429 ? definition.errors.rateLimited(fault.retryAfter ?? 1) : definition.errors.server(fault.status));
+          return;
+        }
+        const latency = (fault.latencyMs ?? 0) + (fault.jitterMs ? random() * fault.jitterMs : 0);
+        if (latency > 0) await sleep(latency);
+        if (fault.hang) {
+          // Never answers; the socket is released when the client gives up or at close().
+          await new Promise<void>((resolve) => {
+            hanging.add(resolve);
+            req.socket.once('close', resolve);
+          });
+          return;
+        }
+        let response: SimResponse;
+        try {
+          response = await route.handler(simReq);
+        } catch (error) {
+          if (error instanceof SimHttpError) response = error.response;
+          else {
+            response = definition.errors.server(500);
+            console.error(`[sandbox:${definition.provider}] handler failed`, error);
+          }
+        }
+        if (response.status < 300 && response.body !== undefined) {
+          if (fault.malformed) response = { ...response, body: '<html>502 Bad Gateway</html>{', contentType: 'application/json' };
+          else if (fault.drift) response = { ...response, body: definition.drift(response.body, route) };
+        }
+        send(res, response);
+      })();
+    });
+  });
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    provider: definition.provider,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests: () => ({ ...counts }),
+    totalRequests: () => Object.values(counts).reduce((a, b) => a + b, 0),
+    resetRequests: () => {
+      counts = {};
+    },
+    setFault: (next) => {
+      fault = next ?? {};
+    },
+    getFault: () => fault,
+    close: async () => {
+      for (const release of hanging) release();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Reads a bearer token from an Authorization header, case-insensitively. */
+export function bearerToken(headers: IncomingHttpHeaders): string | undefined {
+  const value = headers.authorization;
+  if (typeof value !== 'string') return undefined;
+  const match = /^Bearer\s+(.+)$/i.exec(value.trim());
+  return match?.[1];
+}
+
+/** Decodes HTTP Basic credentials. */
+export function basicCredentials(headers: IncomingHttpHeaders): { user: string; password: string } | undefined {
+  const value = headers.authorization;
+  if (typeof value !== 'string') return undefined;
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(value.trim());
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return undefined;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}

@@ -1,0 +1,110 @@
+import { setMaxListeners } from 'node:events';
+import type { Metrics } from '../metrics.js';
+import { intercept, WRITE_OPERATIONS, type CallContext, type TicketProvider } from './provider.js';
+import { fromKyError } from './errors.js';
+
+interface Shared {
+  promise: Promise<unknown>;
+  controller: AbortController;
+  waiters: number;
+}
+
+/**
+ * Request coalescing: GraphQL operations that run at once (a dashboard polled by many
+ * clients, a router's parallel fetches) often need the same upstream read. Identical reads
+ * in flight share one run; each caller waits under its own signal, and the last one to
+ * leave cancels the shared run. Results are shared, so they must be treated as read-only
+ * (mappers build new objects; loaders and resolvers never mutate models).
+ *
+ * Every write moves `generation` on, at its start and at its end, so a read that begins
+ * after a write began never joins a read that may have seen the state before it.
+ */
+export class Coalescer {
+  readonly #inflight = new Map<string, Shared>();
+  #generation = 0;
+
+  constructor(
+    /** Turns a waiter's abort reason into the error that caller sees. */
+    private readonly abortError: (reason: unknown, key: string) => Promise<Error> | Error,
+    /** Called when a caller joins a run already in flight (metrics). */
+    private readonly onJoin?: (key: string) => void,
+  ) {}
+
+  read<T>(key: string, signal: AbortSignal | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const fullKey = `${this.#generation} ${key}`;
+    let shared = this.#inflight.get(fullKey);
+    if (shared) this.onJoin?.(key);
+    else {
+      const controller = new AbortController();
+      setMaxListeners(0, controller.signal);
+      const entry: Shared = {
+        controller,
+        waiters: 0,
+        promise: run(controller.signal).finally(() => {
+          if (this.#inflight.get(fullKey) === entry) this.#inflight.delete(fullKey);
+        }),
+      };
+      // Waiters that all left before the answer leave no one to observe a failure.
+      entry.promise.catch(() => undefined);
+      this.#inflight.set(fullKey, entry);
+      shared = entry;
+    }
+    return this.#wait(shared, key, signal) as Promise<T>;
+  }
+
+  async write<T>(run: () => Promise<T>): Promise<T> {
+    this.#generation++;
+    try {
+      return await run();
+    } finally {
+      this.#generation++;
+    }
+  }
+
+  #wait(shared: Shared, key: string, signal: AbortSignal | undefined): Promise<unknown> {
+    shared.waiters++;
+    return new Promise((resolve, reject) => {
+      const leave = () => {
+        signal?.removeEventListener('abort', onAbort);
+        shared.waiters--;
+      };
+      const onAbort = () => {
+        leave();
+        if (shared.waiters === 0) shared.controller.abort(signal?.reason);
+        void Promise.resolve(this.abortError(signal?.reason ?? new DOMException('aborted', 'AbortError'), key)).then(reject, reject);
+      };
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      shared.promise.then(
+        (value) => {
+          leave();
+          resolve(value);
+        },
+        (error: unknown) => {
+          leave();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+}
+
+/**
+ * The provider with its reads coalesced across operations: identical reads in flight share
+ * one run, mapping included (the HTTP client coalesces below this too, but each caller
+ * would still parse and map its own copy). Writes start a new generation.
+ */
+export function withCoalescing(provider: TicketProvider, metrics?: Metrics): TicketProvider {
+  const operationOf = (key: string) => key.slice(0, key.indexOf(' '));
+  const coalescer = new Coalescer(
+    (reason, key) => fromKyError(reason, { provider: provider.key, operation: operationOf(key), write: false }),
+    (key) => metrics?.upstreamCoalesced.inc({ provider: provider.key, operation: operationOf(key) }),
+  );
+  return intercept(provider, (operation, args, call) => {
+    if ((WRITE_OPERATIONS as readonly string[]).includes(operation)) return coalescer.write(() => call(args));
+    // Reads take (subject, ctx): a native id, a list query, or the ticket a timeline or tags belong to.
+    const [subject, ctx] = args as [unknown, CallContext | undefined];
+    const key = typeof subject === 'string' ? subject : subject && typeof subject === 'object' && 'id' in subject ? String(subject.id) : JSON.stringify(subject);
+    return coalescer.read(`${operation} ${key}`, ctx?.signal, (signal) => call([subject, { ...ctx, signal }]));
+  });
+}

@@ -1,0 +1,139 @@
+import http from 'node:http';
+import https from 'node:https';
+
+/** An upstream answer longer than the configured cap (UPSTREAM_MAX_BODY_BYTES). */
+export class BodyTooLargeError extends Error {
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`upstream body over ${limit} bytes`);
+    this.name = 'BodyTooLargeError';
+    this.limit = limit;
+  }
+}
+
+function announcedTooLarge(contentLength: string | null | undefined, limit: number): boolean {
+  const length = contentLength == null ? NaN : Number(contentLength);
+  return Number.isFinite(length) && length > limit;
+}
+
+/**
+ * A response body as text, at most `limit` bytes: an announced Content-Length over it is
+ * refused before reading, and the stream is cancelled as soon as it passes it, so a
+ * provider (or anything between) cannot make us hold an answer of any size.
+ */
+export async function readCappedText(response: Response, limit: number): Promise<string> {
+  const body = response.body;
+  if (!body) return '';
+  const announced = response.headers.get('content-length');
+  if (announcedTooLarge(announced, limit)) {
+    void body.cancel().catch(() => undefined);
+    throw new BodyTooLargeError(limit);
+  }
+  // The common case, kept on the runtime's own fast path: HTTP framing holds an unencoded
+  // body to its Content-Length. A compressed one can inflate far past it (fetch decodes
+  // gzip), so it is counted as it is read, like a body of unannounced length.
+  if (announced !== null && !response.headers.has('content-encoding')) return response.text();
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      void reader.cancel().catch(() => undefined);
+      throw new BodyTooLargeError(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}
+
+/**
+ * A `fetch` over node:http with keep-alive agents, for ky's `fetch` option: ky keeps its
+ * hooks, retries and timeouts, and the upstream call skips undici's web-streams machinery,
+ * which dominated the gateway's CPU profile per upstream call. Bodies are buffered whole:
+ * provider payloads are JSON documents, never streams. Failures look like Node's fetch,
+ * so ky and fromKyError read them the same either way: `TypeError('fetch failed', { cause })`
+ * for the socket, the signal's reason (AbortError, TimeoutError) for an abort.
+ */
+export function createNodeHttpFetch(
+  options: { maxSockets?: number; maxFreeSockets?: number; maxBodyBytes?: number } = {},
+): typeof globalThis.fetch {
+  // Bodies are buffered here, so the cap must be applied here too, not only by the reader.
+  const maxBodyBytes = options.maxBodyBytes ?? Infinity;
+  const agentOptions = {
+    keepAlive: true,
+    maxSockets: options.maxSockets ?? 256,
+    maxFreeSockets: options.maxFreeSockets ?? 64,
+    // The warmest socket first: idle ones then time out instead of all staying half-used.
+    scheduling: 'lifo' as const,
+  };
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent(agentOptions);
+
+  return async (input, init) => {
+    // ky hands over its finished Request, plus as `init` only the options a Request does not
+    // know (none here): rebuilding the Request from them would cost a copy per call.
+    const request = input instanceof Request ? input : new Request(input, init);
+    const signal = request.signal;
+    if (signal.aborted) throw signal.reason;
+    const url = new URL(request.url);
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+    const secure = url.protocol === 'https:';
+    return new Promise<Response>((resolve, reject) => {
+      const req = (secure ? https : http).request(
+        {
+          agent: secure ? httpsAgent : httpAgent,
+          protocol: url.protocol,
+          hostname: url.hostname.replace(/^\[|\]$/g, ''),
+          port: url.port,
+          path: `${url.pathname}${url.search}`,
+          method: request.method,
+          headers,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let total = 0;
+          const tooLarge = () => {
+            signal.removeEventListener('abort', onAbort);
+            req.destroy();
+            reject(new BodyTooLargeError(maxBodyBytes));
+          };
+          if (announcedTooLarge(res.headers['content-length'], maxBodyBytes)) return tooLarge();
+          res.on('data', (chunk: Buffer) => {
+            total += chunk.length;
+            if (total > maxBodyBytes) tooLarge();
+            else chunks.push(chunk);
+          });
+          res.on('error', fail);
+          res.on('end', () => {
+            signal.removeEventListener('abort', onAbort);
+            const responseHeaders = new Headers();
+            for (const [name, value] of Object.entries(res.headers)) {
+              if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
+              else if (value !== undefined) responseHeaders.set(name, value);
+            }
+            const status = res.statusCode ?? 502;
+            const nullBody = status === 204 || status === 205 || status === 304 || request.method === 'HEAD';
+            resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+          });
+        },
+      );
+      function fail(error: Error) {
+        signal.removeEventListener('abort', onAbort);
+        reject(signal.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
+      }
+      function onAbort() {
+        req.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+      req.on('error', fail);
+      req.end(body);
+    });
+  };
+}
