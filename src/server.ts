@@ -13,6 +13,7 @@ import type { Context } from './context.js';
 import { deadlineSignal } from './upstream/http.js';
 import type { Registry } from './providers/registry.js';
 import { maskError } from './errors.js';
+import { graphiqlTabs } from './graphiql.js';
 import { createLoaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
@@ -36,32 +37,6 @@ export function createSchema(): GraphQLSchema {
   return buildSubgraphSchema({ typeDefs: parse(loadTypeDefs()), resolvers: resolvers as GraphQLResolverMap<unknown> });
 }
 
-const DEFAULT_QUERY = /* GraphQL */ `# ticketgraph: one API over five ticket providers.
-# No credentials configured: they run on the sandbox.
-
-query LatestTickets {
-  providers { provider mode capabilities }
-  tickets(first: 10) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges {
-      node {
-        id
-        provider
-        number
-        title
-        status
-        providerStatus
-        updatedAt
-        requester { name email }
-        assignee { name email }
-        tags { name }
-      }
-    }
-  }
-}
-`;
-
 export interface TicketgraphDeps {
   registry: Registry;
   metrics: Metrics;
@@ -81,7 +56,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     maxRequestBodySize: config.maxBodyBytes,
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: { title: 'ticketgraph', defaultQuery: DEFAULT_QUERY },
+    graphiql: { title: 'ticketgraph', defaultTabs: graphiqlTabs(config) },
     renderGraphiQL,
     maskedErrors: { maskError: (error, message) => maskError(error, message, isDev) },
     // Federation gateways send `_service` and `_entities`, not introspection: turning it off breaks no supergraph.
