@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Plugin } from 'graphql-yoga';
 import type { AuthConfig } from './config.js';
 
@@ -21,11 +21,37 @@ function jwksFrom(source: string): JWTVerifyGetKey {
 
 export type Authenticator = (request: Request) => Promise<{ ok: true } | { ok: false; reason: string }>;
 
+/**
+ * True when verification failed because the key set could not be had (unreachable, not 200,
+ * not a JWKS, too slow), not because of the token. Decided by type: jose raises its own
+ * error classes for bad tokens and lets the fetch's own errors through.
+ */
+function isJwksUnavailable(error: unknown): boolean {
+  if (!(error instanceof joseErrors.JOSEError)) return true;
+  return error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid || error.code === joseErrors.JOSEError.code;
+}
+
+export interface AuthLog {
+  warn(message: string): void;
+  info(message: string): void;
+}
+
 /** Null when no client auth is configured (the gateway is open, and main.ts warns). */
-export function createAuthenticator(config: AuthConfig): Authenticator | null {
+export function createAuthenticator(config: AuthConfig, log: AuthLog = console): Authenticator | null {
   if (config.apiKeys.length === 0 && !config.jwt) return null;
   const jwt = config.jwt;
   const jwks = jwt ? jwksFrom(jwt.jwks) : null;
+  // One line when the JWKS becomes unavailable and one when it is back, not one per request.
+  let jwksDown = false;
+  const verifyOptions = jwt
+    ? {
+        issuer: jwt.issuer,
+        audience: jwt.audience,
+        // A token without exp would be good forever; with a max age it also needs iat.
+        requiredClaims: jwt.maxAgeSeconds ? ['exp', 'iat'] : ['exp'],
+        ...(jwt.maxAgeSeconds ? { maxTokenAge: jwt.maxAgeSeconds } : {}),
+      }
+    : undefined;
   return async (request) => {
     const header = request.headers.get('authorization');
     const bearer = header && /^Bearer\s+(.+)$/i.exec(header.trim())?.[1];
@@ -34,11 +60,26 @@ export function createAuthenticator(config: AuthConfig): Authenticator | null {
     if (config.apiKeys.length > 0 && keyMatches(token, config.apiKeys)) return { ok: true };
     if (jwt && jwks && token.split('.').length === 3) {
       try {
-        await jwtVerify(token, jwks, { issuer: jwt.issuer, audience: jwt.audience });
+        await jwtVerify(token, jwks, verifyOptions);
+        if (jwksDown) {
+          jwksDown = false;
+          log.info('ticketgraph: the JWKS is available again; client tokens are verified');
+        }
         return { ok: true };
       } catch (error) {
-        const code = (error as { code?: string }).code;
-        return { ok: false, reason: code === 'ERR_JWT_EXPIRED' ? 'the token has expired' : 'the token is not valid for this API' };
+        if (isJwksUnavailable(error)) {
+          if (!jwksDown) {
+            jwksDown = true;
+            const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+            log.warn(`ticketgraph: the JWKS at ${jwt.jwks} is unavailable (${what}); client tokens are refused until it answers`);
+          }
+          return { ok: false, reason: 'the token cannot be verified right now' };
+        }
+        if (error instanceof joseErrors.JWTExpired) return { ok: false, reason: 'the token has expired' };
+        if (error instanceof joseErrors.JWTClaimValidationFailed && (error.claim === 'exp' || error.claim === 'iat')) {
+          return { ok: false, reason: jwt.maxAgeSeconds ? 'the token needs exp and iat, and must not be older than the allowed age' : 'the token needs an exp claim' };
+        }
+        return { ok: false, reason: 'the token is not valid for this API' };
       }
     }
     return { ok: false, reason: 'invalid credentials' };
@@ -46,14 +87,15 @@ export function createAuthenticator(config: AuthConfig): Authenticator | null {
 }
 
 /**
- * Guards the GraphQL endpoint. GraphiQL's page itself (a GET asking for HTML) stays open so
- * a person can load it and then set the Authorization header in its headers tab.
+ * Guards every request that gets this far, whatever its path: useRoutes has already refused
+ * unknown paths, and what is served without credentials (/health, GraphiQL's page, CORS
+ * preflights) was answered before. Matching one pathname here let `/graphql/`, `//graphql`
+ * and `/x?y=/graphql` through, because yoga serves GraphQL on every URL ending in the endpoint.
  */
-export function useClientAuth(authenticate: Authenticator | null, graphqlEndpoint: string): Plugin {
+export function useClientAuth(authenticate: Authenticator | null): Plugin {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
-      if (!authenticate || url.pathname !== graphqlEndpoint) return;
-      if (request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html')) return;
+    async onRequest({ request, endResponse, fetchAPI }) {
+      if (!authenticate) return;
       const result = await authenticate(request);
       if (result.ok) return;
       // GraphQL over HTTP: a client that accepts application/graphql-response+json (Apollo

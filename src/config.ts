@@ -23,8 +23,27 @@ export type ProviderMode<K extends ProviderKey> = EnvProviderMode<ProviderSettin
 export interface AuthConfig {
   /** Keys a client may send (`Authorization: Bearer <key>` or `X-API-Key`). */
   apiKeys: Secret[];
-  /** JWT verification: issuer, audience and a JWKS (file path or https URL). */
-  jwt: { issuer: string; audience: string; jwks: string } | null;
+  /**
+   * JWT verification: issuer, audience and a JWKS (file path or https URL). Tokens must carry
+   * `exp`; with `maxAgeSeconds` they must also carry `iat` and be no older than that.
+   */
+  jwt: { issuer: string; audience: string; jwks: string; maxAgeSeconds: number | null } | null;
+}
+
+/** Who may read the API from a browser page of another origin. */
+export type CorsConfig =
+  /** No CORS headers: browsers keep other origins out (same-origin pages and non-browser clients work). */
+  | { mode: 'off'; maxAgeSeconds: number }
+  /** `Access-Control-Allow-Origin: *`, never with credentials: for an open development server. */
+  | { mode: 'any'; maxAgeSeconds: number }
+  /** Exactly these origins (scheme://host[:port]), reflected with credentials. */
+  | { mode: 'list'; origins: string[]; maxAgeSeconds: number };
+
+export interface ServerSettings {
+  /** Longest time to receive a whole request, body included (Node's requestTimeout). @default 30000 */
+  requestTimeoutMs: number;
+  /** Longest time to receive the request headers (Node's headersTimeout). @default 10000 */
+  headersTimeoutMs: number;
 }
 
 export interface Config {
@@ -48,6 +67,17 @@ export interface Config {
   introspection: boolean;
   /** Largest request body accepted. @default 1048576 */
   maxBodyBytes: number;
+  /** Representations one request may pass to `_entities` (all its `_entities` fields together). @default 500 */
+  maxEntityRepresentations: number;
+  /** Serve GraphiQL on GET /graphql (text/html). @default true, false in production */
+  graphiql: boolean;
+  cors: CorsConfig;
+  /**
+   * Serve /metrics on this port only (not on the main port). Null: /metrics on the main port,
+   * behind client authentication when that is configured. @default null
+   */
+  metricsPort: number | null;
+  server: ServerSettings;
   breaker: {
     /** Consecutive failures that open a provider's circuit. @default 5 */
     threshold: number;
@@ -100,6 +130,14 @@ const envSchema = z.object({
   TICKETGRAPH_JWT_ISSUER: str(),
   TICKETGRAPH_JWT_AUDIENCE: str(),
   TICKETGRAPH_JWKS: str(),
+  TICKETGRAPH_JWT_MAX_AGE: int(1, 31 * 24 * 3600),
+  CORS_ORIGINS: list(),
+  CORS_MAX_AGE: int(0, 86_400),
+  METRICS_PORT: int(1, 65535),
+  MAX_ENTITY_REPRESENTATIONS: int(1, 10_000),
+  GRAPHIQL: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
+  SERVER_REQUEST_TIMEOUT_MS: int(1000, 600_000),
+  SERVER_HEADERS_TIMEOUT_MS: int(1000, 600_000),
   REQUEST_DEADLINE_MS: int(1, 600_000),
   INTROSPECTION: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
   MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024),
@@ -121,6 +159,28 @@ const envSchema = z.object({
     z.partialRecord(z.enum(PROVIDER_KEYS), faultSchema).optional(),
   ),
 });
+function corsConfig(origins: string[] | undefined, maxAgeSeconds: number): CorsConfig {
+  if (!origins) return { mode: 'off', maxAgeSeconds };
+  if (origins.includes('*')) {
+    if (origins.length > 1) fail('CORS_ORIGINS', '"*" cannot be combined with origins');
+    return { mode: 'any', maxAgeSeconds };
+  }
+  for (const origin of origins) {
+    // An origin is scheme://host[:port] exactly as browsers send it; "null" (sandboxed frames,
+    // file: pages) is never an origin to trust.
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      fail('CORS_ORIGINS', `"${origin.slice(0, 80)}" is not an origin (scheme://host[:port], no path or trailing slash)`);
+    }
+  }
+  return { mode: 'list', origins, maxAgeSeconds };
+}
+
 export function parseConfig(source: EnvSource): Config {
   const env = parseEnv(envSchema, source);
   // Each provider reads its own section, in the fixed order of PROVIDER_KEYS.
@@ -135,9 +195,16 @@ export function parseConfig(source: EnvSource): Config {
   if (env.PERSISTED_OPERATIONS_ONLY === 'true' && !env.PERSISTED_OPERATIONS_FILE) {
     fail('PERSISTED_OPERATIONS_FILE', 'required because PERSISTED_OPERATIONS_ONLY is true (the manifest of allowed operations)');
   }
+  if (env.TICKETGRAPH_JWT_MAX_AGE !== undefined && !jwtParts) fail('TICKETGRAPH_JWT_MAX_AGE', 'set without TICKETGRAPH_JWT_ISSUER, TICKETGRAPH_JWT_AUDIENCE and TICKETGRAPH_JWKS');
+  const requestTimeoutMs = env.SERVER_REQUEST_TIMEOUT_MS ?? 30_000;
+  const headersTimeoutMs = env.SERVER_HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestTimeoutMs);
+  // Node refuses a headers timeout longer than the request timeout.
+  if (headersTimeoutMs > requestTimeoutMs) fail('SERVER_HEADERS_TIMEOUT_MS', `must not exceed SERVER_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  const port = env.PORT ?? 4000;
+  if (env.METRICS_PORT !== undefined && env.METRICS_PORT === port) fail('METRICS_PORT', 'must differ from PORT');
   return {
     env: nodeEnv,
-    port: env.PORT ?? 4000,
+    port,
     host: env.HOST ?? '0.0.0.0',
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     enabled: env.TICKETGRAPH_PROVIDERS ?? [...PROVIDER_KEYS],
@@ -157,12 +224,22 @@ export function parseConfig(source: EnvSource): Config {
     auth: {
       apiKeys: (env.TICKETGRAPH_API_KEYS ?? []).map((key) => new Secret(key)),
       jwt: jwtParts
-        ? { issuer: env.TICKETGRAPH_JWT_ISSUER as string, audience: env.TICKETGRAPH_JWT_AUDIENCE as string, jwks: env.TICKETGRAPH_JWKS as string }
+        ? {
+            issuer: env.TICKETGRAPH_JWT_ISSUER as string,
+            audience: env.TICKETGRAPH_JWT_AUDIENCE as string,
+            jwks: env.TICKETGRAPH_JWKS as string,
+            maxAgeSeconds: env.TICKETGRAPH_JWT_MAX_AGE ?? null,
+          }
         : null,
     },
     requestDeadlineMs: env.REQUEST_DEADLINE_MS ?? 15_000,
     introspection: env.INTROSPECTION ? env.INTROSPECTION === 'true' : nodeEnv !== 'production',
     maxBodyBytes: env.MAX_BODY_BYTES ?? 1024 * 1024,
+    maxEntityRepresentations: env.MAX_ENTITY_REPRESENTATIONS ?? 500,
+    graphiql: env.GRAPHIQL ? env.GRAPHIQL === 'true' : nodeEnv !== 'production',
+    cors: corsConfig(env.CORS_ORIGINS, env.CORS_MAX_AGE ?? 600),
+    metricsPort: env.METRICS_PORT ?? null,
+    server: { requestTimeoutMs, headersTimeoutMs },
     breaker: { threshold: env.BREAKER_THRESHOLD ?? 5, cooldownMs: env.BREAKER_COOLDOWN_MS ?? 10_000 },
     persistedOperations: { file: env.PERSISTED_OPERATIONS_FILE ?? null, only: env.PERSISTED_OPERATIONS_ONLY === 'true' },
     sandbox: { seed: env.SANDBOX_SEED ?? 42, tickets: env.SANDBOX_TICKETS ?? 300, faults: env.SANDBOX_FAULTS ?? {} },

@@ -29,9 +29,22 @@ export const ERROR_CODES = [
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'PERSISTED_QUERY_NOT_IN_LIST',
   'PERSISTED_QUERY_ID_REQUIRED',
+  /** A POST that is not JSON (HTTP 415, useCsrfGuard), or a body that does not parse (yoga's). */
+  'BAD_REQUEST',
   'INTERNAL_SERVER_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Codes of errors the client's request caused: logged at debug, in one line, without a stack. */
+export const CLIENT_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'UNAUTHENTICATED',
+  'PROVIDER_NOT_CONFIGURED',
+  'UNSUPPORTED_BY_PROVIDER',
+  'REQUEST_ENTITY_TOO_LARGE',
+]);
 
 export type ErrorExtensions = Record<string, string | number | boolean | null | readonly string[] | undefined>;
 
@@ -105,6 +118,20 @@ export function findTicketgraphError(error: unknown): TicketgraphError | undefin
     else return undefined;
   }
   return undefined;
+}
+
+/**
+ * The code of an error the client's request caused, null for any other: a domain error with
+ * a client code, or graphql-js's own (parse, validation, variable coercion), which wraps no
+ * error but another GraphQLError.
+ */
+export function clientErrorCode(error: unknown): string | null {
+  const known = findTicketgraphError(error);
+  if (known) return CLIENT_ERROR_CODES.has(known.code) ? known.code : null;
+  const graphqlError = asGraphQLError(error);
+  if (!graphqlError || (graphqlError.originalError && !asGraphQLError(graphqlError.originalError))) return null;
+  const code = graphqlError.extensions?.code;
+  return typeof code === 'string' ? code : 'BAD_USER_INPUT';
 }
 
 /** Domain error → the GraphQL error a client sees: message, code and safe extensions only. */

@@ -1,7 +1,7 @@
-import { createServer } from 'node:http';
 import { collectDefaultMetrics } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createRegistry } from './providers/registry.js';
+import { createHttpServer, createMetricsServer } from './http-server.js';
 import { createMetrics } from './metrics.js';
 import { PROVIDER_KEYS } from './model/provider.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
@@ -40,12 +40,14 @@ async function main(): Promise<void> {
   collectDefaultMetrics({ register: metrics.registry });
   const registry = createRegistry(config, { http: config.http, metrics, sandbox });
   const yoga = createTicketgraph(config, { registry, metrics });
-  const server = createServer(yoga);
+  const server = createHttpServer(yoga, config.server);
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    console.log(`ticketgraph: GraphiQL at http://localhost:${port}/graphql`);
+    console.log(`ticketgraph: ${config.graphiql ? 'GraphiQL' : 'GraphQL'} at http://localhost:${port}/graphql`);
   });
+  const metricsServer = config.metricsPort === null ? undefined : createMetricsServer(metrics.registry, config.server);
+  metricsServer?.listen(config.metricsPort ?? 0, config.host, () => console.log(`ticketgraph: metrics at http://localhost:${config.metricsPort}/metrics`));
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`ticketgraph: ${signal} received, finishing in-flight requests`);
     // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
+    metricsServer?.close();
     server.close(() => {
       void sandbox?.close().finally(() => process.exit(0));
       if (!sandbox) process.exit(0);

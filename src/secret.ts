@@ -68,3 +68,28 @@ export function createRedactingLogger(level: LogLevel, sink: Pick<Console, LogLe
   const entry = (name: LogLevel) => (LEVELS.indexOf(name) >= at ? (...args: unknown[]) => sink[name](...args.map(format)) : () => {});
   return { debug: entry('debug'), info: entry('info'), warn: entry('warn'), error: entry('error') };
 }
+
+/**
+ * yoga's logger: as createRedactingLogger, except that yoga logs every error it masks at
+ * `error` level with its stack, and most are the client's (a bad id, an unknown ticket).
+ * Those go to `debug`, one line each; the rest stay at `error` with their stack.
+ */
+export function createServerLogger(
+  level: LogLevel,
+  clientErrorCode: (error: unknown) => string | null,
+  sink: Pick<Console, LogLevel> = console,
+): Record<LogLevel, (...args: unknown[]) => void> {
+  const log = createRedactingLogger(level, sink);
+  return {
+    ...log,
+    error: (...args: unknown[]) => {
+      const [first] = args;
+      const code = args.length === 1 ? clientErrorCode(first) : null;
+      if (code !== null) {
+        log.debug(`ticketgraph: client error ${code}: ${first instanceof Error ? first.message : String(first)}`);
+        return;
+      }
+      log.error(...args);
+    },
+  };
+}

@@ -3,7 +3,6 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { NoSchemaIntrospectionCustomRule, parse, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -12,18 +11,25 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { deadlineSignal } from './upstream/http.js';
 import type { Registry } from './providers/registry.js';
-import { maskError } from './errors.js';
+import { limitEntityRepresentations } from './entities-limit.js';
+import { clientErrorCode, maskError } from './errors.js';
 import { graphiqlTabs } from './graphiql.js';
 import { createLoaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
-import { createRedactingLogger } from './secret.js';
+import { createServerLogger } from './secret.js';
 import { useCacheControl } from './use-cache-control.js';
 import { useCompression } from './use-compression.js';
+import { useCors } from './use-cors.js';
+import { useCsrfGuard } from './use-csrf-guard.js';
+import { useGraphiQL } from './use-graphiql.js';
+import { useHideSuggestions } from './use-hide-suggestions.js';
 import { useIncrementalDelivery } from './use-incremental-delivery.js';
+import { useInputGuard } from './use-input-guard.js';
 import { loadManifest, usePersistedDocuments } from './use-persisted-documents.js';
 import { useProviderOutcomes } from './use-provider-outcomes.js';
+import { useRoutes } from './use-routes.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
 
@@ -48,19 +54,24 @@ export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
 export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticketgraph {
   const isDev = config.env !== 'production';
   const deadlines = new WeakMap<Request, () => void>();
+  const logger = config.logLevel === 'silent' ? undefined : createServerLogger(config.logLevel, clientErrorCode);
+  // With METRICS_PORT, main.ts serves /metrics on its own server and the main port has none.
+  const metricsEndpoint = config.metricsPort === null ? '/metrics' : null;
   return createYoga<Record<string, never>, Context>({
-    schema: createSchema(),
+    schema: limitEntityRepresentations(createSchema(), config.maxEntityRepresentations),
     graphqlEndpoint: '/graphql',
     // A declared Content-Length over the limit is refused before the body is read; a chunked
     // body is cut off when it passes it. Both answer 413 REQUEST_ENTITY_TOO_LARGE.
     maxRequestBodySize: config.maxBodyBytes,
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: { title: 'ticketgraph', defaultTabs: graphiqlTabs(config) },
-    renderGraphiQL,
+    // Both are ours (useGraphiQL, useCors): yoga's would answer on more paths than /graphql,
+    // and its CORS reflects any origin with credentials.
+    graphiql: false,
+    cors: false,
     maskedErrors: { maskError: (error, message) => maskError(error, message, isDev) },
     // Federation gateways send `_service` and `_entities`, not introspection: turning it off breaks no supergraph.
-    logging: config.logLevel === 'silent' ? false : createRedactingLogger(config.logLevel),
+    logging: logger ?? false,
     context: ({ request }) => {
       const outcomes = new ProviderOutcomes();
       // One deadline for the whole operation, shared by every upstream call and retry in it;
@@ -81,8 +92,16 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       // Before compression: the ETag is a digest of the uncompressed body.
       useCacheControl('/graphql'),
       useCompression(),
-      useClientAuth(createAuthenticator(config.auth), '/graphql'),
+      // In this order: unknown paths 404, preflights answered, GraphiQL's page served, and
+      // only then credentials asked for (of everything left), and the body type checked.
+      useRoutes({ graphqlEndpoint: '/graphql', metricsEndpoint }),
+      useCors(config.cors),
+      ...(config.graphiql ? [useGraphiQL({ endpoint: '/graphql', title: 'ticketgraph', defaultTabs: graphiqlTabs(config) })] : []),
+      useClientAuth(createAuthenticator(config.auth, logger ?? { warn: () => {}, info: () => {} })),
+      useCsrfGuard(),
+      // Before the input guard, so it also checks the documents persisted queries stand for.
       usePersistedDocuments({ manifest: config.persistedOperations.file ? loadManifest(config.persistedOperations.file) : null, only: config.persistedOperations.only }),
+      useInputGuard(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },
         costLimit: { maxCost: 20_000 },
@@ -91,14 +110,20 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
         maxDirectives: { n: 50 },
         blockFieldSuggestion: { enabled: !isDev },
       }),
+      ...(isDev ? [] : [useHideSuggestions()]),
       ...(config.introspection ? [] : [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof NoSchemaIntrospectionCustomRule) => void }) => addValidationRule(NoSchemaIntrospectionCustomRule) }]),
       useIncrementalDelivery((error) => maskError(error, 'Unexpected error.', isDev) as GraphQLError),
       useProviderOutcomes(),
       // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.
       useApolloInlineTrace(),
       usePrometheus({
-        endpoint: '/metrics',
+        endpoint: metricsEndpoint ?? false,
         registry: deps.metrics.registry,
+        // Only labels with a bounded set of values: the URL (query string included) and the
+        // client's operation name made one series per distinct value, kept for the life of
+        // the process (22,000 URLs: 22,000 histogram series, 308,000 values); an error's path
+        // carries client-chosen aliases.
+        labels: { url: false, operationName: false, path: false },
         // Off: the ones that cost on every request and tell little here. The deprecated-field
         // counter walks each document with TypeInfo, the summary keeps a t-digest per label
         // set, and parse/validate hit yoga's caches after the first request of a shape.

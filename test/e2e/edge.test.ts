@@ -143,7 +143,8 @@ describe('client authentication and query limits (issue 9)', () => {
     expect(refused.body.errors?.[0]?.message).toMatch(/circuit open/);
     expect(server.sandbox.totalRequests('hostup')).toBe(0);
     expect((refused.body.data as { tickets: { nodes: unknown[] } }).tickets.nodes).toHaveLength(5);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
+    // Client keys are configured here, so /metrics takes one too (issue 13).
+    const metrics = await (await fetch(`${url}/metrics`, { headers: { 'x-api-key': API_KEY } })).text();
     expect(metrics).toMatch(/ticketgraph_provider_breaker_open\{provider="hostup"\} 1/);
     server.sandbox.setFault('hostup', null);
   });

@@ -30,10 +30,17 @@ const byProvider = (nodes: { provider: string }[]) =>
 
 describe('reads across the five providers (issue 5)', () => {
   let server: TestServer;
+  // Fan-out tests make 50–100 calls at once: with the short test timeouts, a loaded machine
+  // turns slow answers into UPSTREAM_TIMEOUT. They run on a server with production timeouts;
+  // the fault tests keep the short ones so that hangs end quickly.
+  let wide: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    [server, wide] = await Promise.all([
+      startTestServer(),
+      startTestServer({ env: { UPSTREAM_TIMEOUT_MS: '10000', UPSTREAM_DEADLINE_MS: '20000', REQUEST_DEADLINE_MS: '30000' } }),
+    ]);
   });
-  afterAll(() => server.close());
+  afterAll(() => Promise.all([server.close(), wide.close()]));
   beforeEach(() => {
     for (const key of PROVIDER_KEYS) server.sandbox.setFault(key, null);
     server.resetCounts();
@@ -44,13 +51,13 @@ describe('reads across the five providers (issue 5)', () => {
     const onWarning = (warning: Error) => warnings.push(warning);
     process.on('warning', onWarning);
     try {
-      const { errors } = await server.gql('{ tickets(first: 50) { nodes { id activities(first: 1) { nodes { id } } } } }');
+      const { errors } = await wide.gql('{ tickets(first: 50) { nodes { id activities(first: 1) { nodes { id } } } } }');
       expect(errors).toBeUndefined();
       await new Promise((resolve) => setImmediate(resolve));
     } finally {
       process.off('warning', onWarning);
     }
-    expect(server.sandbox.totalRequests()).toBeGreaterThan(30);
+    expect(wide.sandbox.totalRequests()).toBeGreaterThan(30);
     expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
   });
 
@@ -201,17 +208,17 @@ describe('reads across the five providers (issue 5)', () => {
   });
 
   it('resolves 100 _entities representations with one read per distinct ticket and no more', async () => {
-    const { data } = await server.gql<Feed>('{ tickets(first: 100) { nodes { id provider updatedAt } } }');
+    const { data } = await wide.gql<Feed>('{ tickets(first: 100) { nodes { id provider updatedAt } } }');
     const ids = data!.tickets.nodes.map((n) => n.id);
-    server.resetCounts();
-    const { data: entities, errors } = await server.gql<{ _entities: { id: string; title: string | null }[] }>(
+    wide.resetCounts();
+    const { data: entities, errors } = await wide.gql<{ _entities: { id: string; title: string | null }[] }>(
       'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id title status } } }',
       { r: ids.map((id) => ({ __typename: 'Ticket', id })) },
     );
     expect(errors).toBeUndefined();
     expect(entities!._entities.map((e) => e.id)).toEqual(ids);
     // No provider can read many tickets by id in one call: one single read per ticket, bounded.
-    expect(await server.answered()).toBe(ids.length);
+    expect(await wide.answered()).toBe(ids.length);
   });
 
   it('filters by status, provider and requester email across providers', async () => {

@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExecutionResult } from 'graphql';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createRegistry, type Registry } from '../../src/providers/registry.js';
+import { createHttpServer } from '../../src/http-server.js';
 import { createMetrics, type Metrics } from '../../src/metrics.js';
 import type { ProviderKey } from '../../src/model/provider.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
@@ -27,7 +28,7 @@ export interface TestServer {
   answered(provider?: ProviderKey): Promise<number>;
   /** Resets the sandbox counters and our upstream metrics. */
   resetCounts(): void;
-  /** Listens on port 0 on demand (for tests that need a real socket). */
+  /** Listens on port 0 on demand (for tests that need a real socket), mounted as src/main.ts mounts it. */
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -66,7 +67,7 @@ export async function startTestServer(options: { sandbox?: SandboxOptions; env?:
       metrics.upstreamRequests.reset();
     },
     async listen() {
-      server = createServer(yoga);
+      server = createHttpServer(yoga, config.server);
       await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },
