@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeId } from '../../src/ids.js';
 import { createSchema } from '../../src/server.js';
 import { maxAgeOf } from '../../src/use-cache-control.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, TOLERANT, type TestServer } from '../helpers/server.js';
 
 const KEY = 'a-client-key-of-some-length';
 
@@ -32,7 +32,7 @@ describe('Cache-Control and ETag (issue 15)', () => {
   let server: TestServer;
   let url: string;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ env: TOLERANT });
     url = await server.listen();
   });
   afterAll(() => server.close());
@@ -122,7 +122,7 @@ describe('Cache-Control when clients authenticate (issue 15)', () => {
   let server: TestServer;
   let url: string;
   beforeAll(async () => {
-    server = await startTestServer({ env: { TICKETGRAPH_API_KEYS: KEY } });
+    server = await startTestServer({ env: { ...TOLERANT, TICKETGRAPH_API_KEYS: KEY } });
     url = await server.listen();
   });
   afterAll(() => server.close());

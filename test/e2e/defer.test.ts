@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_KEYS } from '../../src/model/provider.js';
 import { collect, readEventStream, readMultipart, type IncrementalPayload } from '../helpers/incremental.js';
 import { startProxiedGateway } from '../helpers/proxy.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, TOLERANT, type TestServer } from '../helpers/server.js';
 
 const TIMELINE = 'activities(first: 5) { totalCount nodes { kind createdAt } }';
 const EAGER = `{ tickets(first: 20) { edges { node { id provider title ${TIMELINE} } } } }`;
@@ -32,7 +32,7 @@ describe('@defer on timelines (issue 15)', () => {
   let server: TestServer;
   let url: string;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ env: TOLERANT });
     url = await server.listen();
   });
   afterAll(() => server.close());

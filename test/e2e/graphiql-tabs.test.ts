@@ -4,7 +4,7 @@ import { parseConfig, type Config } from '../../src/config.js';
 import { graphiqlTabs } from '../../src/graphiql.js';
 import { PROVIDER_KEYS } from '../../src/model/provider.js';
 import { collect, readMultipart } from '../helpers/incremental.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, TOLERANT, type TestServer } from '../helpers/server.js';
 
 function withModes(live: readonly string[]): Config {
   const config = parseConfig({});
@@ -36,7 +36,7 @@ describe('GraphiQL tabs against the server (issue 15)', () => {
   let server: TestServer;
   let url: string;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ env: TOLERANT });
     url = await server.listen();
   });
   afterAll(() => server.close());
