@@ -59,6 +59,8 @@ export interface Config {
   concurrency: number;
   /** Largest `first` of a connection. @default 100 */
   maxPageSize: number;
+  /** Highest query cost accepted (list items a query can return, see use-cost-limit.ts). @default 20000 */
+  maxQueryCost: number;
   /** Client authentication of the gateway; open (with a warning at start) when neither is set. */
   auth: AuthConfig;
   /** Deadline of one GraphQL operation, shared by all its upstream calls. @default 15000 */
@@ -108,6 +110,7 @@ const faultSchema = z.object({
   malformed: z.boolean().optional(),
   drift: z.boolean().optional(),
   retryAfter: z.number().min(0).optional(),
+  operations: z.array(z.string()).optional(),
 });
 
 const envSchema = z.object({
@@ -126,6 +129,7 @@ const envSchema = z.object({
   UPSTREAM_MAX_BODY_BYTES: int(1024, 1024 * 1024 * 1024),
   UPSTREAM_CONCURRENCY: int(1, 100),
   MAX_PAGE_SIZE: int(1, 1000),
+  MAX_QUERY_COST: int(1, 10_000_000),
   TICKETGRAPH_API_KEYS: list(),
   TICKETGRAPH_JWT_ISSUER: str(),
   TICKETGRAPH_JWT_AUDIENCE: str(),
@@ -221,6 +225,7 @@ export function parseConfig(source: EnvSource): Config {
     },
     concurrency: env.UPSTREAM_CONCURRENCY ?? 8,
     maxPageSize: env.MAX_PAGE_SIZE ?? 100,
+    maxQueryCost: env.MAX_QUERY_COST ?? 20_000,
     auth: {
       apiKeys: (env.TICKETGRAPH_API_KEYS ?? []).map((key) => new Secret(key)),
       jwt: jwtParts

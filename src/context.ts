@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { Registry } from './providers/registry.js';
+import type { EntityDirectory } from './directory.js';
 import type { Loaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
 import type { ProviderOutcomes } from './outcomes.js';
@@ -9,6 +10,8 @@ export interface Context {
   config: Config;
   registry: Registry;
   metrics: Metrics;
+  /** Process-wide: what every response showed of each person and tag, merged (directory.ts). */
+  directory: EntityDirectory;
   loaders: Loaders;
   /** Each provider's outcome in this request, reported in `extensions.providers`. */
   outcomes: ProviderOutcomes;

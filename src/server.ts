@@ -11,6 +11,7 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import { deadlineSignal } from './upstream/http.js';
 import type { Registry } from './providers/registry.js';
+import { EntityDirectory } from './directory.js';
 import { limitEntityRepresentations } from './entities-limit.js';
 import { clientErrorCode, maskError } from './errors.js';
 import { graphiqlTabs } from './graphiql.js';
@@ -30,6 +31,7 @@ import { useInputGuard } from './use-input-guard.js';
 import { loadManifest, usePersistedDocuments } from './use-persisted-documents.js';
 import { useProviderOutcomes } from './use-provider-outcomes.js';
 import { useRoutes } from './use-routes.js';
+import { useCostLimit } from './use-cost-limit.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
 
@@ -54,6 +56,7 @@ export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
 export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticketgraph {
   const isDev = config.env !== 'production';
   const deadlines = new WeakMap<Request, () => void>();
+  const directory = new EntityDirectory();
   const logger = config.logLevel === 'silent' ? undefined : createServerLogger(config.logLevel, clientErrorCode);
   // With METRICS_PORT, main.ts serves /metrics on its own server and the main port has none.
   const metricsEndpoint = config.metricsPort === null ? '/metrics' : null;
@@ -82,6 +85,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
         config,
         registry: deps.registry,
         metrics: deps.metrics,
+        directory,
         outcomes,
         signal,
         loaders: createLoaders({ registry: deps.registry, outcomes, signal, concurrency: config.concurrency }),
@@ -104,12 +108,14 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       useInputGuard(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },
-        costLimit: { maxCost: 20_000 },
+        // Priced by useCostLimit instead, which sees variables.
+        costLimit: { enabled: false },
         maxAliases: { n: 30 },
         maxTokens: { n: 4000 },
         maxDirectives: { n: 50 },
         blockFieldSuggestion: { enabled: !isDev },
       }),
+      useCostLimit(config.maxQueryCost),
       ...(isDev ? [] : [useHideSuggestions()]),
       ...(config.introspection ? [] : [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof NoSchemaIntrospectionCustomRule) => void }) => addValidationRule(NoSchemaIntrospectionCustomRule) }]),
       useIncrementalDelivery((error) => maskError(error, 'Unexpected error.', isDev) as GraphQLError),

@@ -28,83 +28,131 @@ export type Scalars = {
 
 /** One entry of a ticket's timeline. Switch on `kind`, or use fragments on the concrete types for their fields. */
 export type Activity = {
+  /** Who did it; null where the provider does not say. */
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
+  /** When it happened. */
   createdAt: Scalars['DateTime']['output'];
+  /** Global id, stable across reads (a synthetic one, from ticket, kind and time, where the provider has none). */
   id: Scalars['ID']['output'];
+  /** Which kind of entry this is. */
   kind: ActivityKind;
+  /** The provider of the ticket. */
   provider: Provider;
+  /** Global id of the ticket this entry belongs to. */
   ticketId: Scalars['ID']['output'];
 };
 
+/** One page of a ticket's timeline, oldest first. */
 export type ActivityConnection = {
   __typename?: 'ActivityConnection';
+  /** Entries with cursors. */
   edges: Array<ActivityEdge>;
+  /** The entries, without cursors. */
   nodes: Array<Activity>;
+  /** Paging. */
   pageInfo: PageInfo;
+  /** Entries in the whole timeline. */
   totalCount: Scalars['Int']['output'];
 };
 
+/** One timeline entry with its cursor. */
 export type ActivityEdge = {
   __typename?: 'ActivityEdge';
+  /** Pass as `activities(after:)` to read the entries after this one. */
   cursor: Scalars['String']['output'];
+  /** The entry. */
   node: Activity;
 };
 
+/** The kind of a timeline entry; each has its own concrete type. */
 export type ActivityKind =
+  /** AssignmentChangeActivity. */
   | 'ASSIGNMENT_CHANGE'
+  /** CommentActivity. */
   | 'COMMENT'
+  /** CreatedActivity. */
   | 'CREATED'
+  /** FieldChangeActivity. */
   | 'FIELD_CHANGE'
+  /** StatusChangeActivity. */
   | 'STATUS_CHANGE'
+  /** TagChangeActivity. */
   | 'TAG_CHANGE';
 
+/** A comment on a ticket. */
 export type AddCommentInput = {
   /** 1–10,000 characters. */
   body: Scalars['String']['input'];
+  /** Echoed in the payload, for the client to match answers to requests. */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   /** An internal note. Only providers with staff-side APIs accept internal notes. */
   internal?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Global id of the ticket (`Ticket.id`). */
   ticketId: Scalars['ID']['input'];
 };
 
+/** The commented ticket, read again after the write. */
 export type AddCommentPayload = {
   __typename?: 'AddCommentPayload';
   /** The comment, where the provider returns or records one. */
   activity?: Maybe<Activity>;
+  /** As sent. */
   clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The ticket after the comment. */
   ticket: Ticket;
 };
 
+/** A ticket and its new assignee. */
 export type AssignTicketInput = {
   /** A Membership id or the provider's own user id; null unassigns where the provider allows it. */
   assigneeId?: InputMaybe<Scalars['ID']['input']>;
+  /** Echoed in the payload, for the client to match answers to requests. */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Global id of the ticket (`Ticket.id`). */
   ticketId: Scalars['ID']['input'];
 };
 
+/** The ticket was assigned, reassigned or unassigned. */
 export type AssignmentChangeActivity = Activity & {
   __typename?: 'AssignmentChangeActivity';
+  /** Who did it; null where the provider does not say. */
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
+  /** When it happened. */
   createdAt: Scalars['DateTime']['output'];
   /** Null where the ticket was unassigned before. */
   fromAssignee?: Maybe<Membership>;
+  /** Global id, stable across reads (a synthetic one, from ticket, kind and time, where the provider has none). */
   id: Scalars['ID']['output'];
+  /** Which kind of entry this is. */
   kind: ActivityKind;
+  /** The provider of the ticket. */
   provider: Provider;
+  /** Global id of the ticket this entry belongs to. */
   ticketId: Scalars['ID']['output'];
   /** Null where the ticket was unassigned. */
   toAssignee?: Maybe<Membership>;
 };
 
+/** A file attached to a comment. */
 export type Attachment = {
   __typename?: 'Attachment';
+  /** The provider's id of the file. */
   id?: Maybe<Scalars['String']['output']>;
+  /** Media type. */
   mimeType?: Maybe<Scalars['String']['output']>;
+  /** File name. */
   name?: Maybe<Scalars['String']['output']>;
+  /** Size in bytes. */
   size?: Maybe<Scalars['Int']['output']>;
+  /** Download URL, as the provider gives it (may need the provider's own authentication). */
   url?: Maybe<Scalars['String']['output']>;
 };
 
+/** State of a provider's circuit breaker (BREAKER_THRESHOLD consecutive failures open it for BREAKER_COOLDOWN_MS). */
 export type CircuitState =
   /** Calls go through. */
   | 'CLOSED'
@@ -116,23 +164,35 @@ export type CircuitState =
 /** A comment, reply or message. */
 export type CommentActivity = Activity & {
   __typename?: 'CommentActivity';
+  /** Files attached to it. */
   attachments: Array<Attachment>;
+  /** Who did it; null where the provider does not say. */
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
+  /** Text of the comment (plain text or the provider's markup). */
   body?: Maybe<Scalars['String']['output']>;
+  /** When it happened. */
   createdAt: Scalars['DateTime']['output'];
+  /** Global id, stable across reads (a synthetic one, from ticket, kind and time, where the provider has none). */
   id: Scalars['ID']['output'];
   /** True for internal notes that the requester does not see. */
   internal: Scalars['Boolean']['output'];
+  /** Which kind of entry this is. */
   kind: ActivityKind;
+  /** The provider of the ticket. */
   provider: Provider;
+  /** Global id of the ticket this entry belongs to. */
   ticketId: Scalars['ID']['output'];
 };
 
+/** A new ticket. Which fields a provider needs is said on each field. */
 export type CreateTicketInput = {
   /** Zaia: the assignee (required); a Membership id or Zaia user id. */
   assigneeId?: InputMaybe<Scalars['ID']['input']>;
   /** Zaia: the chat the ticket opens on (required). */
   chatId?: InputMaybe<Scalars['ID']['input']>;
+  /** Echoed in the payload, for the client to match answers to requests. */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   /** HostUp department (departmentSlug in v2, dept_id in v1). Required by HostUp. */
   department?: InputMaybe<Scalars['String']['input']>;
@@ -140,7 +200,9 @@ export type CreateTicketInput = {
   description: Scalars['String']['input'];
   /** HostUp and Sonzai only. */
   priority?: InputMaybe<TicketPriority>;
+  /** Where to open the ticket. */
   provider: Provider;
+  /** Who asks (defaults to the configured account where the provider allows). */
   requester?: InputMaybe<RequesterInput>;
   /** Spacebring location (locationRef) or Moov account (accountID); defaults to the first configured. */
   scope?: InputMaybe<Scalars['String']['input']>;
@@ -152,75 +214,127 @@ export type CreateTicketInput = {
   type?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** The created ticket. */
 export type CreateTicketPayload = {
   __typename?: 'CreateTicketPayload';
+  /** Its first activity, where the provider returns one. */
   activity?: Maybe<Activity>;
+  /** As sent. */
   clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The new ticket. */
   ticket: Ticket;
 };
 
+/** The ticket was opened. */
 export type CreatedActivity = Activity & {
   __typename?: 'CreatedActivity';
+  /** Who did it; null where the provider does not say. */
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
+  /** When it happened. */
   createdAt: Scalars['DateTime']['output'];
+  /** Global id, stable across reads (a synthetic one, from ticket, kind and time, where the provider has none). */
   id: Scalars['ID']['output'];
+  /** Which kind of entry this is. */
   kind: ActivityKind;
+  /** The provider of the ticket. */
   provider: Provider;
+  /** Global id of the ticket this entry belongs to. */
   ticketId: Scalars['ID']['output'];
 };
 
+/** Another field of the ticket changed. */
 export type FieldChangeActivity = Activity & {
   __typename?: 'FieldChangeActivity';
+  /** Who did it; null where the provider does not say. */
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
+  /** When it happened. */
   createdAt: Scalars['DateTime']['output'];
+  /** The provider's name of the field. */
   field: Scalars['String']['output'];
+  /** Global id, stable across reads (a synthetic one, from ticket, kind and time, where the provider has none). */
   id: Scalars['ID']['output'];
+  /** Which kind of entry this is. */
   kind: ActivityKind;
+  /** New value, as text. */
   newValue?: Maybe<Scalars['String']['output']>;
+  /** Previous value, as text. */
   oldValue?: Maybe<Scalars['String']['output']>;
+  /** The provider of the ticket. */
   provider: Provider;
+  /** Global id of the ticket this entry belongs to. */
   ticketId: Scalars['ID']['output'];
 };
 
 /** Which `TicketFilter` fields a provider applies upstream. The rest are applied by ticketgraph after fetching (correct, but costs more upstream pages). */
 export type FilterPushdown = {
   __typename?: 'FilterPushdown';
+  /** TicketFilter.assignee (membership ids) is applied by the provider. */
   assignee: Scalars['Boolean']['output'];
+  /** The TicketFilter date bounds are applied by the provider. */
   dates: Scalars['Boolean']['output'];
+  /** TicketFilter.requester (membership ids) is applied by the provider. */
   requester: Scalars['Boolean']['output'];
+  /** TicketFilter.search is applied by the provider. */
   search: Scalars['Boolean']['output'];
+  /** TicketFilter.statuses is applied by the provider. */
   statuses: Scalars['Boolean']['output'];
 };
 
 /** A person as they appear in one provider: Spacebring member, Moov contact, HostUp owner or client, Zaia assignee, owner or responder, Sonzai user. Join people across providers and subgraphs by `email`. */
 export type Membership = Node & {
   __typename?: 'Membership';
+  /** Image URL. */
   avatarUrl?: Maybe<Scalars['String']['output']>;
+  /** Blocked in the provider (Spacebring); null where unknown. */
   blocked?: Maybe<Scalars['Boolean']['output']>;
+  /** Email address, as the provider spells it. */
   email?: Maybe<Scalars['String']['output']>;
+  /** Given name, where the provider splits names. */
   firstName?: Maybe<Scalars['String']['output']>;
+  /** Opaque global id; carries the same values in every response. */
   id: Scalars['ID']['output'];
+  /** What the person is in the provider. */
   kind: MembershipKind;
+  /** Family name, where the provider splits names. */
   lastName?: Maybe<Scalars['String']['output']>;
+  /** Display name. */
   name?: Maybe<Scalars['String']['output']>;
   /** The person behind this membership, across providers and subgraphs (null where the provider gives no email). */
   person?: Maybe<Person>;
+  /** Phone number, as the provider gives it. */
   phone?: Maybe<Scalars['String']['output']>;
+  /** The provider the person belongs to. */
   provider: Provider;
   /** The provider's own id, or `email:<address>` where the provider has none. */
   providerId: Scalars['String']['output'];
-  /** The provider's role words (Spacebring roleType/type, Sonzai author_type). */
+  /**
+   * Always null: a role depends on where the person appears (requester, assignee, comment author), and one id must carry one value everywhere. Read `Activity.authorRole` instead.
+   * @deprecated Context-dependent: use Activity.authorRole.
+   */
   role?: Maybe<Scalars['String']['output']>;
 };
 
+/** What a person is in their provider. */
 export type MembershipKind =
+  /** The provider's support staff. */
   | 'AGENT'
+  /** An AI agent. */
   | 'AI'
+  /** A customer contact (Moov, HostUp client). */
   | 'CONTACT'
+  /** A member of a Spacebring network. */
   | 'MEMBER'
+  /** The Zaia chat's owner. */
   | 'OWNER'
+  /** The Zaia responder of a chat. */
   | 'RESPONDER'
+  /** The provider itself (automations, system messages). */
   | 'SYSTEM'
+  /** A user account of the provider. */
   | 'USER';
 
 /** Writes, routed to the ticket's provider. A write the provider's API does not offer fails with UNSUPPORTED_BY_PROVIDER before any upstream call (see `providers { capabilities }`). Writes are never retried automatically; a timeout says the outcome is unknown. */
@@ -302,14 +416,20 @@ export type MutationTakeOverTicketArgs = {
 
 /** An object with a global id, refetchable with `node(id:)`. */
 export type Node = {
+  /** Opaque global id; `node(id:)` answers the same object. */
   id: Scalars['ID']['output'];
 };
 
+/** Relay cursor-connection page information. */
 export type PageInfo = {
   __typename?: 'PageInfo';
+  /** Cursor to pass as `after` for the next page; null on an empty last page. */
   endCursor?: Maybe<Scalars['String']['output']>;
+  /** More items follow `endCursor`. */
   hasNextPage: Scalars['Boolean']['output'];
+  /** This page was asked for with `after`. */
   hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first item; null on an empty page. */
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
@@ -333,7 +453,9 @@ export type PersonTicketsArgs = {
 
 /** Whether a person asked for a ticket or works on it. */
 export type PersonRole =
+  /** Tickets assigned to the person. */
   | 'ASSIGNEE'
+  /** Tickets the person asked for. */
   | 'REQUESTER';
 
 /** The ticket systems ticketgraph speaks to. */
@@ -351,32 +473,50 @@ export type Provider =
 
 /** Operations a provider's API offers. Mutations on a provider lacking one fail with UNSUPPORTED_BY_PROVIDER before any upstream call. */
 export type ProviderCapability =
+  /** addComment. */
   | 'ADD_COMMENT'
+  /** addTicketTag. */
   | 'ADD_TICKET_TAG'
+  /** assignTicket. */
   | 'ASSIGN_TICKET'
+  /** closeTicket. */
   | 'CLOSE_TICKET'
+  /** createTicket. */
   | 'CREATE_TICKET'
+  /** Lists tickets (the feed). */
   | 'LIST_TICKETS'
+  /** Reads a ticket's timeline. */
   | 'READ_ACTIVITIES'
+  /** Reads a ticket's tags. */
   | 'READ_TAGS'
+  /** Reads one ticket by id. */
   | 'READ_TICKET'
+  /** removeTicketTag. */
   | 'REMOVE_TICKET_TAG'
+  /** reopenTicket. */
   | 'REOPEN_TICKET'
+  /** setTicketStatus. */
   | 'SET_TICKET_STATUS'
+  /** takeOverTicket. */
   | 'TAKE_OVER_TICKET';
 
 /** The provider's health as ticketgraph sees it, from its circuit breaker. */
 export type ProviderHealth = {
   __typename?: 'ProviderHealth';
+  /** Failures in a row that counted towards opening the circuit. */
   consecutiveFailures: Scalars['Int']['output'];
   /** Code of the last failure that counted (UPSTREAM_UNAVAILABLE, UPSTREAM_TIMEOUT). */
   lastErrorCode?: Maybe<Scalars['String']['output']>;
+  /** When the circuit last opened; null if it never did. */
   openedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** State of the circuit. */
   state: CircuitState;
 };
 
+/** One provider as this ticketgraph is configured for it. */
 export type ProviderInfo = {
   __typename?: 'ProviderInfo';
+  /** What its API offers through ticketgraph; empty when not configured. */
   capabilities: Array<ProviderCapability>;
   /** False when the provider is left out by TICKETGRAPH_PROVIDERS. */
   configured: Scalars['Boolean']['output'];
@@ -384,8 +524,11 @@ export type ProviderInfo = {
   health?: Maybe<ProviderHealth>;
   /** Largest page the provider's list endpoint returns. */
   maxPageSize: Scalars['Int']['output'];
+  /** Sandbox or live. */
   mode: ProviderMode;
+  /** Which provider. */
   provider: Provider;
+  /** Which feed filters the provider applies itself. */
   pushdown: FilterPushdown;
 };
 
@@ -396,6 +539,7 @@ export type ProviderMode =
   /** The embedded simulator of the provider's API on loopback (no credentials configured). */
   | 'SANDBOX';
 
+/** Reads. */
 export type Query = {
   __typename?: 'Query';
   /** Any object by global id. */
@@ -411,21 +555,25 @@ export type Query = {
 };
 
 
+/** Reads. */
 export type QueryNodeArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads. */
 export type QueryPersonArgs = {
   email: Scalars['String']['input'];
 };
 
 
+/** Reads. */
 export type QueryTicketArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Reads. */
 export type QueryTicketsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TicketFilter>;
@@ -434,76 +582,118 @@ export type QueryTicketsArgs = {
 
 /** Who opens a ticket. Providers take different parts: Moov needs an email (the contact), Spacebring a user id (defaults to the caller), HostUp and Sonzai use the configured account. */
 export type RequesterInput = {
+  /** Email address (Moov: required; it becomes the contact). */
   email?: InputMaybe<Scalars['String']['input']>;
   /** A Membership id, or the provider's own user id. */
   id?: InputMaybe<Scalars['ID']['input']>;
+  /** Display name (1–200 characters). */
   name?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** A ticket and the status to set. */
 export type SetTicketStatusInput = {
+  /** Echoed in the payload, for the client to match answers to requests. */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** The status to set (not UNKNOWN). */
   status: TicketStatus;
+  /** Global id of the ticket (`Ticket.id`). */
   ticketId: Scalars['ID']['input'];
 };
 
+/** The ticket's status changed. */
 export type StatusChangeActivity = Activity & {
   __typename?: 'StatusChangeActivity';
+  /** Who did it; null where the provider does not say. */
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
+  /** When it happened. */
   createdAt: Scalars['DateTime']['output'];
+  /** The provider's own previous value. */
   fromProviderStatus?: Maybe<Scalars['String']['output']>;
   /** Null where the provider does not say what the status was. */
   fromStatus?: Maybe<TicketStatus>;
+  /** Global id, stable across reads (a synthetic one, from ticket, kind and time, where the provider has none). */
   id: Scalars['ID']['output'];
+  /** Which kind of entry this is. */
   kind: ActivityKind;
+  /** The provider of the ticket. */
   provider: Provider;
+  /** Global id of the ticket this entry belongs to. */
   ticketId: Scalars['ID']['output'];
+  /** The provider's own new value. */
   toProviderStatus?: Maybe<Scalars['String']['output']>;
+  /** The new status; null where the provider value is not mapped. */
   toStatus?: Maybe<TicketStatus>;
 };
 
+/** A label on a ticket, in one provider. */
 export type Tag = Node & {
   __typename?: 'Tag';
+  /** Opaque global id. */
   id: Scalars['ID']['output'];
   /** Null where the provider only gives the tag's id (Zaia). */
   name?: Maybe<Scalars['String']['output']>;
+  /** The provider the tag belongs to. */
   provider: Provider;
+  /** The provider's own tag id (or the name, where names are the ids: HostUp). */
   providerId: Scalars['String']['output'];
 };
 
+/** Tags were added to or removed from the ticket. */
 export type TagChangeActivity = Activity & {
   __typename?: 'TagChangeActivity';
+  /** Tags added. */
   added: Array<Tag>;
+  /** Who did it; null where the provider does not say. */
   author?: Maybe<Membership>;
+  /** The author's role in this activity, in the provider's words (Spacebring roleType/type, Sonzai author_type, HostUp sender, Zaia owner/responder entity). */
+  authorRole?: Maybe<Scalars['String']['output']>;
+  /** When it happened. */
   createdAt: Scalars['DateTime']['output'];
+  /** Global id, stable across reads (a synthetic one, from ticket, kind and time, where the provider has none). */
   id: Scalars['ID']['output'];
+  /** Which kind of entry this is. */
   kind: ActivityKind;
+  /** The provider of the ticket. */
   provider: Provider;
+  /** Tags removed. */
   removed: Array<Tag>;
+  /** Global id of the ticket this entry belongs to. */
   ticketId: Scalars['ID']['output'];
 };
 
+/** A Zaia ticket and the person taking it over. */
 export type TakeOverTicketInput = {
   /** Who takes the ticket over from the AI agent: a Membership id or the provider's own user id. */
   assigneeId: Scalars['ID']['input'];
+  /** Echoed in the payload, for the client to match answers to requests. */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Global id of the ticket (`Ticket.id`). */
   ticketId: Scalars['ID']['input'];
 };
 
 /** A group a ticket is routed to: Zaia ticketing team, HostUp department. */
 export type Team = {
   __typename?: 'Team';
+  /** Image URL. */
   avatarUrl?: Maybe<Scalars['String']['output']>;
+  /** The provider's id of the team. */
   id?: Maybe<Scalars['String']['output']>;
+  /** Display name. */
   name?: Maybe<Scalars['String']['output']>;
 };
 
 /** A support ticket in one provider. */
 export type Ticket = Node & {
   __typename?: 'Ticket';
-  /** The ticket's timeline, oldest first. */
-  activities: ActivityConnection;
+  /** The ticket's timeline, oldest first. Null, with an error at this path, when the provider failed to give it: the rest of the ticket, and the other tickets of a feed, stay. */
+  activities?: Maybe<ActivityConnection>;
+  /** Who works on it; null when unassigned. */
   assignee?: Maybe<Membership>;
+  /** When it was closed or resolved; null while open. */
   closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the ticket was opened. */
   createdAt: Scalars['DateTime']['output'];
   /** Body of the ticket. Moov has none on the ticket: its first message (in `activities`) holds it. */
   description?: Maybe<Scalars['String']['output']>;
@@ -513,24 +703,31 @@ export type Ticket = Node & {
   number?: Maybe<Scalars['String']['output']>;
   /** Only HostUp and Sonzai have priorities. */
   priority?: Maybe<TicketPriority>;
+  /** The provider the ticket lives in. */
   provider: Provider;
   /** The provider's own id (Moov: accountID/ticketID). */
   providerId: Scalars['String']['output'];
+  /** The provider's own priority value, unmapped. */
   providerPriority?: Maybe<Scalars['String']['output']>;
   /** The provider's own status value, unmapped. */
   providerStatus?: Maybe<Scalars['String']['output']>;
   /** The provider's payload as received. */
   raw?: Maybe<Scalars['JSON']['output']>;
+  /** Who asked; null where the provider does not say. */
   requester?: Maybe<Membership>;
+  /** Normalised status. */
   status: TicketStatus;
-  /** Tags. Zaia's API cannot read a ticket's tags (only filter by them), so Zaia tickets list none. */
-  tags: Array<Tag>;
+  /** Tags. Zaia's API cannot read a ticket's tags (only filter by them), so Zaia tickets list none. Null, with an error at this path, when the provider failed to give them: the rest of the ticket stays. */
+  tags?: Maybe<Array<Tag>>;
+  /** The group it is routed to (Zaia team, HostUp department). */
   team?: Maybe<Team>;
   /** Title or subject. Spacebring has none: it is the first line of the description and `titleDerived` is true. Zaia: the chat summary. */
   title?: Maybe<Scalars['String']['output']>;
+  /** True where `title` was derived from the description (Spacebring). */
   titleDerived: Scalars['Boolean']['output'];
   /** Category: Spacebring and Sonzai `type`, HostUp department. */
   type?: Maybe<Scalars['String']['output']>;
+  /** Last change, as the provider reports it; the feed is ordered by it. */
   updatedAt: Scalars['DateTime']['output'];
 };
 
@@ -541,23 +738,33 @@ export type TicketActivitiesArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** A ticket to act on. */
 export type TicketActionInput = {
+  /** Echoed in the payload, for the client to match answers to requests. */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
+  /** Global id of the ticket (`Ticket.id`). */
   ticketId: Scalars['ID']['input'];
 };
 
+/** One page of the ticket feed, newest update first. */
 export type TicketConnection = {
   __typename?: 'TicketConnection';
+  /** Tickets with cursors. */
   edges: Array<TicketEdge>;
+  /** The tickets, without cursors. */
   nodes: Array<Ticket>;
+  /** Paging. */
   pageInfo: PageInfo;
   /** Sum of the providers' totals, where every provider in the feed reports one; null otherwise. */
   totalCount?: Maybe<Scalars['Int']['output']>;
 };
 
+/** One ticket of the feed with its cursor. */
 export type TicketEdge = {
   __typename?: 'TicketEdge';
+  /** Pass as `tickets(after:)` to continue after this ticket. */
   cursor: Scalars['String']['output'];
+  /** The ticket. */
   node: Ticket;
 };
 
@@ -571,7 +778,9 @@ export type TicketEdge = {
 export type TicketFilter = {
   /** Membership ids (global) or email addresses of the assignee. */
   assignee?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Only tickets created after this instant (exclusive). */
   createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only tickets created before this instant (exclusive). */
   createdBefore?: InputMaybe<Scalars['DateTime']['input']>;
   /** Only these providers (default: all configured). */
   providers?: InputMaybe<Array<Provider>>;
@@ -579,30 +788,43 @@ export type TicketFilter = {
   requester?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Case-insensitive text in the title or description. */
   search?: InputMaybe<Scalars['String']['input']>;
+  /** Only tickets in one of these statuses. */
   statuses?: InputMaybe<Array<TicketStatus>>;
+  /** Only tickets updated after this instant (exclusive). */
   updatedAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  /** Only tickets updated before this instant (exclusive). */
   updatedBefore?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
+/** The changed ticket, read again after the write. */
 export type TicketPayload = {
   __typename?: 'TicketPayload';
   /** The activity the change created, where the provider returns one. */
   activity?: Maybe<Activity>;
+  /** As sent. */
   clientMutationId?: Maybe<Scalars['String']['output']>;
+  /** The ticket after the change. */
   ticket: Ticket;
 };
 
+/** Normalised priority. The provider's own value is in `Ticket.providerPriority`. */
 export type TicketPriority =
+  /** Critical (HostUp). */
   | 'CRITICAL'
+  /** High. */
   | 'HIGH'
+  /** Low. */
   | 'LOW'
+  /** Medium or normal. */
   | 'MEDIUM'
   /** A provider value ticketgraph does not know; see `providerPriority`. */
   | 'UNKNOWN'
+  /** Urgent. */
   | 'URGENT';
 
 /** Normalised lifecycle of a ticket. The provider's own value is in `Ticket.providerStatus`. */
 export type TicketStatus =
+  /** Closed, completed or archived. */
   | 'CLOSED'
   /** Being worked on. */
   | 'IN_PROGRESS'
@@ -615,10 +837,13 @@ export type TicketStatus =
   /** Waiting on the customer or a third party (Moov on-hold, HostUp answered/on_hold). */
   | 'WAITING';
 
+/** A ticket and a tag to add or remove. */
 export type TicketTagInput = {
+  /** Echoed in the payload, for the client to match answers to requests. */
   clientMutationId?: InputMaybe<Scalars['String']['input']>;
   /** A Tag id or the provider's own tag id. */
   tagId: Scalars['ID']['input'];
+  /** Global id of the ticket (`Ticket.id`). */
   ticketId: Scalars['ID']['input'];
 };
 
@@ -745,11 +970,11 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Activity: ResolverTypeWrapper<ActivityModel>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ActivityConnection: ResolverTypeWrapper<ActivityConnectionModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ActivityEdge: ResolverTypeWrapper<Omit<ActivityEdge, 'node'> & { node: ResolversTypes['Activity'] }>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ActivityKind: ActivityKind;
   AddCommentInput: AddCommentInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -800,11 +1025,11 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Activity: ActivityModel;
+  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   ActivityConnection: ActivityConnectionModel;
   Int: Scalars['Int']['output'];
   ActivityEdge: Omit<ActivityEdge, 'node'> & { node: ResolversParentTypes['Activity'] };
-  String: Scalars['String']['output'];
   AddCommentInput: AddCommentInput;
   Boolean: Scalars['Boolean']['output'];
   AddCommentPayload: Omit<AddCommentPayload, 'activity' | 'ticket'> & { activity?: Maybe<ResolversParentTypes['Activity']>, ticket: ResolversParentTypes['Ticket'] };
@@ -867,6 +1092,7 @@ export type AddCommentPayloadResolvers<ContextType = Context, ParentType extends
 
 export type AssignmentChangeActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AssignmentChangeActivity'] = ResolversParentTypes['AssignmentChangeActivity']> = {
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  authorRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   fromAssignee?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -888,6 +1114,7 @@ export type AttachmentResolvers<ContextType = Context, ParentType extends Resolv
 export type CommentActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CommentActivity'] = ResolversParentTypes['CommentActivity']> = {
   attachments?: Resolver<Array<ResolversTypes['Attachment']>, ParentType, ContextType>;
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  authorRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -906,6 +1133,7 @@ export type CreateTicketPayloadResolvers<ContextType = Context, ParentType exten
 
 export type CreatedActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['CreatedActivity'] = ResolversParentTypes['CreatedActivity']> = {
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  authorRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ActivityKind'], ParentType, ContextType>;
@@ -920,6 +1148,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type FieldChangeActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['FieldChangeActivity'] = ResolversParentTypes['FieldChangeActivity']> = {
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  authorRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   field?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1019,6 +1248,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
 
 export type StatusChangeActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['StatusChangeActivity'] = ResolversParentTypes['StatusChangeActivity']> = {
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  authorRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   fromProviderStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fromStatus?: Resolver<Maybe<ResolversTypes['TicketStatus']>, ParentType, ContextType>;
@@ -1043,6 +1273,7 @@ export type TagResolvers<ContextType = Context, ParentType extends ResolversPare
 export type TagChangeActivityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TagChangeActivity'] = ResolversParentTypes['TagChangeActivity']> = {
   added?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
   author?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
+  authorRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['ActivityKind'], ParentType, ContextType>;
@@ -1060,7 +1291,7 @@ export type TeamResolvers<ContextType = Context, ParentType extends ResolversPar
 
 export type TicketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Ticket'] = ResolversParentTypes['Ticket'], FederationReferenceType extends FederationReferenceTypes['Ticket'] = FederationReferenceTypes['Ticket']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Ticket']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  activities?: Resolver<ResolversTypes['ActivityConnection'], ParentType, ContextType, RequireFields<TicketActivitiesArgs, 'first'>>;
+  activities?: Resolver<Maybe<ResolversTypes['ActivityConnection']>, ParentType, ContextType, RequireFields<TicketActivitiesArgs, 'first'>>;
   assignee?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -1075,7 +1306,7 @@ export type TicketResolvers<ContextType = Context, ParentType extends ResolversP
   raw?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
   requester?: Resolver<Maybe<ResolversTypes['Membership']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TicketStatus'], ParentType, ContextType>;
-  tags?: Resolver<Array<ResolversTypes['Tag']>, ParentType, ContextType>;
+  tags?: Resolver<Maybe<Array<ResolversTypes['Tag']>>, ParentType, ContextType>;
   team?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
   title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   titleDerived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

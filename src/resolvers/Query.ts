@@ -3,6 +3,7 @@ import type { QueryResolvers } from '../generated/resolvers-types.js';
 import { decodeId } from '../ids.js';
 import { loadFeed } from '../feed/merge.js';
 import { checkFirst, parseFeedFilter, pathOf } from './arguments.js';
+import { membershipById, tagById } from './Membership.js';
 import { toPerson } from './Person.js';
 
 export const Query: QueryResolvers = {
@@ -11,8 +12,17 @@ export const Query: QueryResolvers = {
 
   node: async (_parent, { id }, ctx) => {
     const decoded = decodeId(id);
-    if (decoded.type === 'Ticket') return ctx.loaders.ticketById.load(id);
-    throw new BadUserInputError(`node() resolves Ticket ids; ${decoded.type} ids are not refetchable yet`, { argument: 'id' });
+    switch (decoded.type) {
+      case 'Ticket':
+        return ctx.loaders.ticketById.load(id);
+      case 'Membership':
+        return membershipById(id, ctx);
+      case 'Tag':
+        return tagById(id, ctx);
+      default:
+        // Activities are not Nodes: no provider reads one activity alone; refetch its ticket's timeline.
+        throw new BadUserInputError(`node() resolves Ticket, Membership and Tag ids; ${decoded.type} ids are not Node ids`, { argument: 'id' });
+    }
   },
 
   ticket: (_parent, { id }, ctx) => {

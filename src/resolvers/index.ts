@@ -1,5 +1,13 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
-import { Activity, AssignmentChangeActivity, StatusChangeActivity } from './Activity.js';
+import {
+  Activity,
+  AssignmentChangeActivity,
+  CommentActivity,
+  CreatedActivity,
+  FieldChangeActivity,
+  StatusChangeActivity,
+  TagChangeActivity,
+} from './Activity.js';
 import { Membership, Tag } from './Membership.js';
 import { Mutation } from './Mutation.js';
 import { Node } from './Node.js';
@@ -19,8 +27,12 @@ export const resolvers: Resolvers = {
   Node,
   Ticket,
   Activity,
+  CreatedActivity,
+  CommentActivity,
   StatusChangeActivity,
   AssignmentChangeActivity,
+  TagChangeActivity,
+  FieldChangeActivity,
   Membership,
   Tag,
   Person,

@@ -13,6 +13,8 @@ export interface SandboxFault {
   malformed?: boolean | undefined;
   drift?: boolean | undefined;
   retryAfter?: number | undefined;
+  /** Only requests of these simulator operations (e.g. `listTicketMessages`) fail; all when unset. */
+  operations?: string[] | undefined;
 }
 
 export interface SimRequest {
@@ -196,7 +198,9 @@ export async function startSimulator(
           send(res, auth === 'forbidden' ? definition.errors.forbidden() : definition.errors.unauthorized());
           return;
         }
-        if (fault.rateLimitPerSecond !== undefined) {
+        // A fault scoped to some operations (a timeline read, say) leaves the others healthy.
+        const faulty = !fault.operations || fault.operations.includes(route.operation);
+        if (faulty && fault.rateLimitPerSecond !== undefined) {
           const now = Date.now();
           if (now - windowStart >= 1000) {
             windowStart = now;
@@ -209,13 +213,13 @@ export async function startSimulator(
             return;
           }
         }
-        if (fault.status !== undefined && random() < (fault.rate ?? 1)) {
+        if (faulty && fault.status !== undefined && random() < (fault.rate ?? 1)) {
           send(res, fault.status === 429 ? definition.errors.rateLimited(fault.retryAfter ?? 1) : definition.errors.server(fault.status));
           return;
         }
-        const latency = (fault.latencyMs ?? 0) + (fault.jitterMs ? random() * fault.jitterMs : 0);
+        const latency = faulty ? (fault.latencyMs ?? 0) + (fault.jitterMs ? random() * fault.jitterMs : 0) : 0;
         if (latency > 0) await sleep(latency);
-        if (fault.hang) {
+        if (faulty && fault.hang) {
           // Never answers; the socket is released when the client gives up or at close().
           await new Promise<void>((resolve) => {
             hanging.add(resolve);
@@ -233,7 +237,7 @@ export async function startSimulator(
             console.error(`[sandbox:${definition.provider}] handler failed`, error);
           }
         }
-        if (response.status < 300 && response.body !== undefined) {
+        if (faulty && response.status < 300 && response.body !== undefined) {
           if (fault.malformed) response = { ...response, body: '<html>502 Bad Gateway</html>{', contentType: 'application/json' };
           else if (fault.drift) response = { ...response, body: definition.drift(response.body, route) };
         }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql } from '@apollo/client';
-import { Defer20220824Handler } from '@apollo/client/incremental';
-import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql } from '@apollo/client-4';
+import { Defer20220824Handler } from '@apollo/client-4/incremental';
+import { PersistedQueryLink } from '@apollo/client-4/link/persisted-queries';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TOLERANT, type TestServer } from '../helpers/server.js';
 

@@ -50,6 +50,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ UPSTREAM_COALESCE: 'maybe' })).toThrow(/^UPSTREAM_COALESCE: /);
   });
 
+  it('limits query cost to 20000 unless MAX_QUERY_COST says otherwise (issue 14)', () => {
+    expect(parseConfig({}).maxQueryCost).toBe(20_000);
+    expect(parseConfig({ MAX_QUERY_COST: '5000' }).maxQueryCost).toBe(5000);
+    expect(() => parseConfig({ MAX_QUERY_COST: '0' })).toThrow(/^MAX_QUERY_COST: /);
+  });
+
   it('caps upstream bodies at 10 MiB unless UPSTREAM_MAX_BODY_BYTES says otherwise (issue 13)', () => {
     expect(parseConfig({}).http.maxBodyBytes).toBe(10 * 1024 * 1024);
     expect(parseConfig({ UPSTREAM_MAX_BODY_BYTES: '65536' }).http.maxBodyBytes).toBe(65536);
