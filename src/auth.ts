@@ -98,10 +98,13 @@ export function useClientAuth(authenticate: Authenticator | null): Plugin {
       if (!authenticate) return;
       const result = await authenticate(request);
       if (result.ok) return;
+      // GraphQL over HTTP: a client that accepts application/graphql-response+json (Apollo
+      // Client 4) reads the body of a non-2xx answer only under that type.
+      const type = (request.headers.get('accept') ?? '').includes('application/graphql-response+json') ? 'application/graphql-response+json' : 'application/json';
       endResponse(
         new fetchAPI.Response(
           JSON.stringify({ errors: [{ message: `Unauthenticated: ${result.reason}`, extensions: { code: 'UNAUTHENTICATED' } }] }),
-          { status: 401, headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' } },
+          { status: 401, headers: { 'content-type': `${type}; charset=utf-8`, 'www-authenticate': 'Bearer' } },
         ),
       );
     },

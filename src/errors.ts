@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { ProviderKey } from './model/provider.js';
+import { isProviderKey, toProviderEnum, type ProviderKey } from './model/provider.js';
 import { requestLogger } from './logger.js';
 import { redact } from './secret.js';
 
@@ -22,6 +22,14 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   /** yoga's own, for a body over MAX_BODY_BYTES (HTTP 413). */
   'REQUEST_ENTITY_TOO_LARGE',
+  /** A result the request's Accept header cannot carry (@defer without multipart/mixed or SSE; HTTP 406). */
+  'NOT_ACCEPTABLE',
+  /** Persisted operations (Apollo's APQ protocol and trusted documents). */
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_MISMATCH',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'PERSISTED_QUERY_NOT_IN_LIST',
+  'PERSISTED_QUERY_ID_REQUIRED',
   /** A POST that is not JSON (HTTP 415, useCsrfGuard), or a body that does not parse (yoga's). */
   'BAD_REQUEST',
   'INTERNAL_SERVER_ERROR',
@@ -131,6 +139,8 @@ export function clientErrorCode(error: unknown): string | null {
 export function toGraphQLError(error: TicketgraphError, original?: GraphQLError): GraphQLError {
   const extensions: Record<string, unknown> = { code: error.code };
   for (const [key, value] of Object.entries(error.extensions)) if (value !== undefined) extensions[key] = value;
+  // Clients compare it with `Ticket.provider`, so it is spelled as the schema's enum (ZAIA), not as our key.
+  if (typeof extensions.provider === 'string' && isProviderKey(extensions.provider)) extensions.provider = toProviderEnum(extensions.provider);
   return new GraphQLError(error.message, {
     nodes: original?.nodes,
     source: original?.source,

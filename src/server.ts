@@ -4,8 +4,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, parse, type GraphQLSchema } from 'graphql';
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { NoSchemaIntrospectionCustomRule, parse, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createAuthenticator, useClientAuth } from './auth.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
@@ -15,7 +15,8 @@ import { createLiveHub, type LiveHub } from './live/hub.js';
 import { useMoovWebhook } from './live/use-moov-webhook.js';
 import { EntityDirectory } from './directory.js';
 import { limitEntityRepresentations } from './entities-limit.js';
-import { clientErrorCode, maskError, toGraphQLError } from './errors.js';
+import { clientErrorCode, maskError } from './errors.js';
+import { graphiqlTabs } from './graphiql.js';
 import { createLoaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
@@ -26,11 +27,16 @@ import { useProvenance } from './use-provenance.js';
 import { useReadiness } from './use-readiness.js';
 import { Readiness } from './readiness.js';
 import { useRequestScope } from './use-request-scope.js';
+import { useCacheControl } from './use-cache-control.js';
+import { useCompression } from './use-compression.js';
 import { useCors } from './use-cors.js';
 import { useCsrfGuard } from './use-csrf-guard.js';
 import { useGraphiQL } from './use-graphiql.js';
 import { useHideSuggestions } from './use-hide-suggestions.js';
+import { useIncrementalDelivery } from './use-incremental-delivery.js';
 import { useInputGuard } from './use-input-guard.js';
+import { loadManifest, usePersistedDocuments } from './use-persisted-documents.js';
+import { useProviderOutcomes } from './use-provider-outcomes.js';
 import { useRoutes } from './use-routes.js';
 import { useCostLimit } from './use-cost-limit.js';
 
@@ -45,32 +51,6 @@ export function createSchema(): GraphQLSchema {
   // __resolveType's parameters), so it needs widening here, once.
   return buildSubgraphSchema({ typeDefs: parse(loadTypeDefs()), resolvers: resolvers as GraphQLResolverMap<unknown> });
 }
-
-export const DEFAULT_QUERY = /* GraphQL */ `# ticketgraph: one API over five ticket providers.
-# No credentials configured: they run on the sandbox.
-
-query LatestTickets {
-  providers { provider mode capabilities }
-  tickets(first: 10) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges {
-      node {
-        id
-        provider
-        number
-        title
-        status
-        providerStatus
-        updatedAt
-        requester { name email }
-        assignee { name email }
-        tags { name }
-      }
-    }
-  }
-}
-`;
 
 // Subscriptions run over SSE from GraphiQL (yoga's default protocol): this second tab works as is.
 const LIVE_SUBSCRIPTION = /* GraphQL */ `# Live changes from every provider: writes through this API, Moov webhooks and polling.
@@ -90,31 +70,6 @@ subscription LiveChanges {
   }
 }
 `;
-
-/**
- * Adds what happened to each provider to the response: the failures the feed survived
- * become errors with path, code and provider, and `extensions.providers` lists every
- * provider's outcome in this request.
- */
-function useProviderOutcomes(): Plugin<Context> {
-  return {
-    onExecute: ({ args }) => {
-      const ctx = args.contextValue as Partial<Context>;
-      return {
-        onExecuteDone: ({ result, setResult }) => {
-          const outcomes = ctx.outcomes;
-          if (!outcomes || outcomes.size === 0 || !result || Symbol.asyncIterator in result) return;
-          const partial = outcomes.partialErrors.map(({ error, path }) => toGraphQLError(error, new GraphQLError(error.message, { path })));
-          setResult({
-            ...result,
-            errors: partial.length > 0 ? [...(result.errors ?? []), ...partial] : result.errors,
-            extensions: { ...result.extensions, providers: outcomes.list() },
-          });
-        },
-      };
-    },
-  };
-}
 
 /** `Cache-Control: no-cache` (or `no-store`, `max-age=0`, `Pragma: no-cache`): the client wants the providers' current state. */
 function readsThrough(request: Request): boolean {
@@ -191,13 +146,18 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       { onResponse: ({ request }) => deadlines.get(request)?.() },
       // Before the routes and client auth: Moov authenticates with its signature (POST /webhooks/moov).
       ...(config.live.moovWebhook ? [useMoovWebhook({ ...config.live.moovWebhook, registry: deps.registry, live, metrics: deps.metrics })] : []),
+      // Before compression: the ETag is a digest of the uncompressed body.
+      useCacheControl('/graphql'),
+      useCompression(),
       // In this order: unknown paths 404, preflights answered, GraphiQL's page served, and
       // only then credentials asked for (of everything left), and the body type checked.
       useRoutes({ graphqlEndpoint: '/graphql', metricsEndpoint }),
       useCors(config.cors),
-      ...(config.graphiql ? [useGraphiQL({ endpoint: '/graphql', title: 'ticketgraph', defaultQuery: DEFAULT_QUERY, defaultTabs: [{ query: DEFAULT_QUERY }, { query: LIVE_SUBSCRIPTION }] })] : []),
+      ...(config.graphiql ? [useGraphiQL({ endpoint: '/graphql', title: 'ticketgraph', defaultTabs: [...graphiqlTabs(config), { query: LIVE_SUBSCRIPTION }] })] : []),
       useClientAuth(createAuthenticator(config.auth, log)),
       useCsrfGuard(),
+      // Before the input guard, so it also checks the documents persisted queries stand for.
+      usePersistedDocuments({ manifest: config.persistedOperations.file ? loadManifest(config.persistedOperations.file) : null, only: config.persistedOperations.only }),
       useInputGuard(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },
@@ -211,6 +171,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       useCostLimit(config.maxQueryCost),
       ...(isDev ? [] : [useHideSuggestions()]),
       ...(config.introspection ? [] : [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof NoSchemaIntrospectionCustomRule) => void }) => addValidationRule(NoSchemaIntrospectionCustomRule) }]),
+      useIncrementalDelivery((error) => maskError(error, 'Unexpected error.', isDev) as GraphQLError),
       useProviderOutcomes(),
       // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.
       useApolloInlineTrace(),

@@ -16,11 +16,11 @@ interface Page {
  * only: a server that never serves the page (production, by default) never loads its
  * 33 MB of JavaScript.
  */
-export function useGraphiQL(options: { endpoint: string; title: string; defaultQuery: string; defaultTabs?: { query: string }[] }): Plugin {
+export function useGraphiQL(options: { endpoint: string; title: string; defaultQuery?: string; defaultTabs?: { query: string }[] }): Plugin {
   let page: Promise<Page> | undefined;
   const render = async (): Promise<Page> => {
     const { renderGraphiQL } = await import('@graphql-yoga/render-graphiql');
-    const html = renderGraphiQL({ title: options.title, defaultQuery: options.defaultQuery, ...(options.defaultTabs ? { defaultTabs: options.defaultTabs } : {}) });
+    const html = renderGraphiQL({ title: options.title, defaultQuery: options.defaultQuery, defaultTabs: options.defaultTabs });
     return { html, gzip: new Uint8Array(gzipSync(html)), etag: `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"` };
   };
   return {

@@ -103,22 +103,22 @@ describe('fault drills over GraphQL (issue 9)', () => {
     const others = PROVIDER_KEYS.filter((k) => k !== key);
     // The others keep flowing: a full page, each of them OK.
     expect(nodes).toHaveLength(30);
-    for (const other of others) expect(providers, other).toContainEqual({ provider: other, outcome: 'OK' });
+    for (const other of others) expect(providers, other).toContainEqual({ provider: other.toUpperCase(), outcome: 'OK' });
     expect(new Set(nodes.map((n) => n.provider)).size).toBeGreaterThanOrEqual(2);
-    const mine = (result.errors ?? []).filter((e) => e.extensions?.provider === key);
-    expect((result.errors ?? []).filter((e) => e.extensions?.provider !== key)).toEqual([]);
+    const mine = (result.errors ?? []).filter((e) => e.extensions?.provider === key.toUpperCase());
+    expect((result.errors ?? []).filter((e) => e.extensions?.provider !== key.toUpperCase())).toEqual([]);
 
     if (drill.outcome === 'OK') {
       expect(mine).toEqual([]);
-      expect(providers).toContainEqual({ provider: key, outcome: 'OK' });
+      expect(providers).toContainEqual({ provider: key.toUpperCase(), outcome: 'OK' });
       expect(result.data!.ticket?.id).toBe(own.get(key));
     } else {
       expect(nodes.some((n) => n.provider === key.toUpperCase())).toBe(false);
       expect(result.data!.ticket).toBeNull();
       // One error for the feed, one for the single read; both with the provider's code.
       expect(mine.map((e) => e.path?.[0]).sort()).toEqual(['ticket', 'tickets']);
-      for (const error of mine) expect(error.extensions, JSON.stringify(error)).toMatchObject({ code: drill.code, provider: key, ...drill.extensions });
-      expect(providers).toContainEqual(expect.objectContaining({ provider: key, outcome: drill.outcome, code: drill.code, ...(drill.extensions?.retryAfter ? { retryAfter: drill.extensions.retryAfter } : {}) }));
+      for (const error of mine) expect(error.extensions, JSON.stringify(error)).toMatchObject({ code: drill.code, provider: key.toUpperCase(), ...drill.extensions });
+      expect(providers).toContainEqual(expect.objectContaining({ provider: key.toUpperCase(), outcome: drill.outcome, code: drill.code, ...(drill.extensions?.retryAfter ? { retryAfter: drill.extensions.retryAfter } : {}) }));
     }
     const served = server.sandbox.totalRequests(key);
     if (drill.retried === true) expect(served, `${key} requests`).toBeGreaterThan(needed(key));
@@ -138,7 +138,7 @@ describe('fault drills over GraphQL (issue 9)', () => {
       const open = (await breaker.gql(feed)) as Health;
       expectWellFormed(open, 'open circuit', { forbidden: PROVIDER_KEYS.map((k) => breaker.sandbox.url(k)) });
       expect(zaiaState(open)).toBe('OPEN');
-      expect(open.errors?.filter((e) => e.extensions?.provider === 'zaia').map((e) => e.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
+      expect(open.errors?.filter((e) => e.extensions?.provider === 'ZAIA').map((e) => e.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
       expect(open.data!.tickets).toBeTruthy();
       expect(breaker.sandbox.totalRequests('zaia')).toBe(0);
       breaker.sandbox.setFault('zaia', null);

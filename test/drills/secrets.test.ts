@@ -134,8 +134,8 @@ describe('credentials never leak, not even when providers refuse them (issue 9)'
     expect(result.data!.tickets.nodes.length).toBeGreaterThan(0);
     expect(result.data!.tickets.nodes.every((n) => n.provider === 'ZAIA')).toBe(true);
     const refused = (result.errors ?? []).map((e) => [e.extensions?.provider, e.extensions?.code]);
-    expect(refused.sort()).toEqual(REFUSING.map((k) => [k, 'PROVIDER_AUTH_FAILED']).sort());
-    for (const key of REFUSING) expect(result.extensions?.providers).toContainEqual(expect.objectContaining({ provider: key, outcome: 'AUTH_FAILED' }));
+    expect(refused.sort()).toEqual(REFUSING.map((k) => [k.toUpperCase(), 'PROVIDER_AUTH_FAILED']).sort());
+    for (const key of REFUSING) expect(result.extensions?.providers).toContainEqual(expect.objectContaining({ provider: key.toUpperCase(), outcome: 'AUTH_FAILED' }));
   });
 
   it.each(REFUSING)('answers reads and writes at %s with PROVIDER_AUTH_FAILED', async (key) => {
@@ -143,7 +143,7 @@ describe('credentials never leak, not even when providers refuse them (issue 9)'
     const id = encodeId('Ticket', key, native);
     const read = await gql('query ($id: ID!) { ticket(id: $id) { id title activities(first: 3) { totalCount } } }', { id });
     expectWellFormed(read, `${key} read`);
-    expect(read.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_AUTH_FAILED', provider: key });
+    expect(read.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_AUTH_FAILED', provider: key.toUpperCase() });
 
     const writes: [string, string, Record<string, unknown>][] = [
       ['createTicket', 'CreateTicketInput', { provider: key.toUpperCase(), title: 'Printer on fire', description: 'Smoke.', department: 'support', requester: { email: 'ada@customer.example.org' } }],

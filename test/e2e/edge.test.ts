@@ -58,6 +58,21 @@ describe('client authentication and query limits (issue 9)', () => {
   });
 
   it.each([
+    ['application/graphql-response+json, application/json;q=0.9', 'application/graphql-response+json; charset=utf-8'],
+    ['application/json', 'application/json; charset=utf-8'],
+    [undefined, 'application/json; charset=utf-8'],
+  ])('issue 15: answers the 401 to Accept %s as %s', async (accept, type) => {
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(accept ? { accept } : {}) },
+      body: JSON.stringify({ query: '{ providers { provider } }' }),
+    });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toBe(type);
+    expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+  });
+
+  it.each([
     ['the API key as a bearer', async () => ({ authorization: `Bearer ${API_KEY}` })],
     ['the API key in X-API-Key', async () => ({ 'x-api-key': API_KEY })],
     ['a valid JWT', async () => ({ authorization: `Bearer ${await token({})}` })],

@@ -56,11 +56,11 @@ describe('partial results when a timeline fails (issue 14)', () => {
       }
       expect(errors!.length).toBeGreaterThan(0);
       for (const error of errors!) {
-        expect(error.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', provider: key });
+        expect(error.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', provider: key.toUpperCase() });
         expect(error.path?.[0]).toBe('tickets');
         expect(['activities', 'tags', 'description']).toContain(error.path?.[3]);
       }
-      expect(extensions?.providers?.find((p) => p.provider === key)?.outcome).not.toBe('OK');
+      expect(extensions?.providers?.find((p) => p.provider === key.toUpperCase())?.outcome).not.toBe('OK');
     },
   );
 

@@ -141,7 +141,7 @@ describe('reads across the five providers (issue 5)', () => {
     expect(data).toEqual({ a: { id: good }, b: null });
     expect(errors).toHaveLength(1);
     expect(errors![0]!.path).toEqual(['b']);
-    expect(errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', provider: 'sonzai', status: 404 });
+    expect(errors![0]!.extensions).toMatchObject({ code: 'NOT_FOUND', provider: 'SONZAI', status: 404 });
   });
 
   it('walks the whole feed with first: 7: every ticket exactly once, in order, also while tickets are created', async () => {
@@ -180,11 +180,11 @@ describe('reads across the five providers (issue 5)', () => {
     expect(result.data!.tickets.nodes.length).toBe(40);
     expect(result.data!.tickets.nodes.some((n) => n.provider === 'ZAIA')).toBe(false);
     expect(result.errors).toHaveLength(1);
-    expect(result.errors![0]).toMatchObject({ path: ['tickets'], extensions: { code: 'UPSTREAM_UNAVAILABLE', provider: 'zaia', status: 503 } });
+    expect(result.errors![0]).toMatchObject({ path: ['tickets'], extensions: { code: 'UPSTREAM_UNAVAILABLE', provider: 'ZAIA', status: 503 } });
     expect(result.extensions?.providers).toEqual(
       expect.arrayContaining([
-        { provider: 'zaia', outcome: 'UNAVAILABLE', code: 'UPSTREAM_UNAVAILABLE' },
-        { provider: 'moov', outcome: 'OK' },
+        { provider: 'ZAIA', outcome: 'UNAVAILABLE', code: 'UPSTREAM_UNAVAILABLE' },
+        { provider: 'MOOV', outcome: 'OK' },
       ]),
     );
   });
@@ -193,16 +193,16 @@ describe('reads across the five providers (issue 5)', () => {
     server.sandbox.setFault('hostup', { hang: true });
     const result = await server.gql<Feed>('{ tickets(first: 10) { nodes { id provider updatedAt } } }');
     expect(result.data!.tickets.nodes).toHaveLength(10);
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', provider: 'hostup' });
-    expect(result.extensions?.providers).toEqual(expect.arrayContaining([{ provider: 'hostup', outcome: 'TIMEOUT', code: 'UPSTREAM_TIMEOUT' }]));
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', provider: 'HOSTUP' });
+    expect(result.extensions?.providers).toEqual(expect.arrayContaining([{ provider: 'HOSTUP', outcome: 'TIMEOUT', code: 'UPSTREAM_TIMEOUT' }]));
   });
 
   it('reports a Retry-After beyond the cap as RATE_LIMITED with the retry time, without waiting', async () => {
     server.sandbox.setFault('moov', { status: 429, retryAfter: 120 });
     const result = await server.gql<Feed>('{ tickets(first: 10) { nodes { id provider updatedAt } } }');
     expect(result.data!.tickets.nodes).toHaveLength(10);
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', provider: 'moov', retryAfter: 120 });
-    expect(result.extensions?.providers).toEqual(expect.arrayContaining([{ provider: 'moov', outcome: 'RATE_LIMITED', code: 'RATE_LIMITED', retryAfter: 120 }]));
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', provider: 'MOOV', retryAfter: 120 });
+    expect(result.extensions?.providers).toEqual(expect.arrayContaining([{ provider: 'MOOV', outcome: 'RATE_LIMITED', code: 'RATE_LIMITED', retryAfter: 120 }]));
     // Not retried: the wait is over the cap.
     expect(server.sandbox.totalRequests('moov')).toBe(listCalls('moov'));
   });

@@ -194,7 +194,7 @@ export function describeSupergraph(
         }
         expect(errors?.length).toBeGreaterThan(0);
         for (const error of errors!) {
-          expect(error.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', provider: failing, serviceName: 'ticketgraph' });
+          expect(error.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', provider: failing.toUpperCase(), serviceName: 'ticketgraph' });
         }
         const expected = data!.customers.flatMap((customer, i) =>
           customer.recentTicketIds.flatMap((id, j) => (failingIds.has(id) ? [['customers', i, 'recentTickets', j]] : [])),

@@ -240,7 +240,7 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
     for (const id of ids) cursor.s[id] = position;
     const result = await ask('tampered cursor', 'query ($a: String) { tickets(first: 40, after: $a) { nodes { id } } }', { a: b64(JSON.stringify(cursor)) });
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
-    expect(result.extensions?.providers ?? []).not.toContainEqual(expect.objectContaining({ provider: key, outcome: 'BAD_RESPONSE' }));
+    expect(result.extensions?.providers ?? []).not.toContainEqual(expect.objectContaining({ provider: key.toUpperCase(), outcome: 'BAD_RESPONSE' }));
   });
 
   it('answers random filters (providers, statuses, people, search, dates) with data or coded errors', async () => {
@@ -356,9 +356,9 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
       const own = real.tickets.find((id) => Buffer.from(id, 'base64url').toString('utf8').split(':')[1] === key);
       server.sandbox.setFault(key, { [knob]: true });
       const feed = await ask(`${key} ${knob} feed`, '{ tickets(first: 30) { nodes { id provider title status updatedAt requester { email } } } }');
-      const ownErrors = (feed.errors ?? []).filter((e) => (e.extensions as { provider?: string }).provider === key);
+      const ownErrors = (feed.errors ?? []).filter((e) => (e.extensions as { provider?: string }).provider === key.toUpperCase());
       expect(ownErrors.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_BAD_RESPONSE']);
-      expect(feed.extensions?.providers).toEqual(expect.arrayContaining([expect.objectContaining({ provider: key, outcome: 'BAD_RESPONSE' })]));
+      expect(feed.extensions?.providers).toEqual(expect.arrayContaining([expect.objectContaining({ provider: key.toUpperCase(), outcome: 'BAD_RESPONSE' })]));
       expect((feed.data as { tickets: { nodes: { provider: string }[] } }).tickets.nodes.some((n) => n.provider === key.toUpperCase())).toBe(false);
       if (own) {
         const one = await ask(`${key} ${knob} ticket`, 'query ($id: ID!) { ticket(id: $id) { id title status updatedAt activities(first: 5) { totalCount nodes { kind createdAt } } tags { name } } }', { id: own });

@@ -1,6 +1,8 @@
 import { expect } from 'vitest';
 import { ERROR_CODES } from '../../src/errors.js';
 import { PROVIDER_KEYS } from '../../src/model/provider.js';
+
+const PROVIDER_ENUMS = PROVIDER_KEYS.map((key) => key.toUpperCase());
 import type { GqlResult } from '../helpers/server.js';
 
 /*
@@ -69,7 +71,7 @@ export function expectWellFormed(result: GqlResult<unknown>, label: string, opti
         expect(ACCEPTED_CODES.has(code as string), `${where}: code ${String(code)}`).toBe(true);
       }
       const provider = (error.extensions as Record<string, unknown> | undefined)?.provider;
-      if (provider !== undefined) expect(PROVIDER_KEYS as readonly unknown[], where).toContain(provider);
+      if (provider !== undefined) expect(PROVIDER_ENUMS as readonly unknown[], where).toContain(provider);
       expect(JSON.stringify(error.extensions ?? {}), where).not.toMatch(STACK);
     }
   }
@@ -77,7 +79,7 @@ export function expectWellFormed(result: GqlResult<unknown>, label: string, opti
   if (providers !== undefined) {
     expect(Array.isArray(providers), label).toBe(true);
     for (const entry of providers as { provider: unknown; outcome: unknown }[]) {
-      expect(PROVIDER_KEYS as readonly unknown[], label).toContain(entry.provider);
+      expect(PROVIDER_ENUMS as readonly unknown[], label).toContain(entry.provider);
       expect(OUTCOMES.has(entry.outcome as string), `${label}: outcome ${String(entry.outcome)}`).toBe(true);
     }
   }
