@@ -137,6 +137,83 @@ class Reader {
   }
 }
 
+
+// ---- compact text -------------------------------------------------------------------------
+
+/*
+ * Provider page tokens and ticket ids are mostly base64url wrapped around numbers, UUIDs and
+ * a little JSON: written as text they made deep cursors 500+ characters. Each string is
+ * written as tokens instead: a base64url run that decodes to printable text is unwrapped
+ * (and tokenized in turn), UUIDs take their 16 bytes, standalone decimal numbers a varint,
+ * frequent literals one byte. Decoding reproduces the string exactly or the cursor is refused.
+ */
+const enum Part {
+  End = 0,
+  Literal = 1,
+  Number = 2,
+  Uuid = 3,
+  Base64 = 4,
+  /** Part.Word + i: WORDS[i]. */
+  Word = 16,
+}
+const WORDS = ['Ticket:moov:', 'Ticket:spacebring:', 'Ticket:zaia:', 'Ticket:sonzai:', 'Ticket:hostup:', '{"u":', ',"id":"', '"}', '|', '/', ':', 'c:', 'o:'];
+const TOKENS = /((?<![A-Za-z0-9_-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![A-Za-z0-9_-]))|((?<![A-Za-z0-9])(?:0|[1-9]\d{0,14})(?![A-Za-z0-9]))|([A-Za-z0-9_-]{12,})/g;
+
+function unwrapBase64(run: string): string | null {
+  const text = Buffer.from(run, 'base64url').toString('utf8');
+  return /^[\x20-\x7e]+$/.test(text) && Buffer.from(text, 'utf8').toString('base64url') === run ? text : null;
+}
+
+function writeLiteral(w: Writer, text: string): void {
+  if (text === '') return;
+  const word = WORDS.indexOf(text);
+  if (word >= 0) w.byte(Part.Word + word);
+  else {
+    w.byte(Part.Literal);
+    w.text(text);
+  }
+}
+
+function writeCompact(w: Writer, s: string, depth = 0): void {
+  let at = 0;
+  for (const m of s.matchAll(TOKENS)) {
+    const [run, uuid, number, b64Candidate] = m;
+    const inner = b64Candidate !== undefined && depth < 2 ? unwrapBase64(b64Candidate) : null;
+    if (b64Candidate !== undefined && inner === null) continue;
+    writeLiteral(w, s.slice(at, m.index));
+    if (inner !== null) {
+      w.byte(Part.Base64);
+      writeCompact(w, inner, depth + 1);
+    } else if (number !== undefined) {
+      w.byte(Part.Number);
+      w.varint(Number(number));
+    } else if (uuid !== undefined) {
+      w.byte(Part.Uuid);
+      w.raw(Buffer.from(uuid.replace(/-/g, ''), 'hex'));
+    }
+    at = m.index + run.length;
+  }
+  writeLiteral(w, s.slice(at));
+  w.byte(Part.End);
+}
+
+function readCompact(r: Reader, depth = 0): string {
+  let out = '';
+  for (let parts = 0; parts < 256; parts++) {
+    const part = r.byte();
+    if (part === Part.End) return out;
+    if (part === Part.Literal) out += r.text();
+    else if (part === Part.Number) out += String(r.varint());
+    else if (part === Part.Uuid) {
+      const hex = r.raw(16).toString('hex');
+      out += `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    } else if (part === Part.Base64 && depth < 2) out += Buffer.from(readCompact(r, depth + 1), 'utf8').toString('base64url');
+    else if (part >= Part.Word && part < Part.Word + WORDS.length) out += WORDS[part - Part.Word] as string;
+    else throw new RangeError('part');
+  }
+  throw new RangeError('too many parts');
+}
+
 const DECIMAL = /^(0|[1-9]\d{0,14})$/;
 
 function serialize(cursor: FeedCursor): Buffer {
@@ -145,8 +222,7 @@ function serialize(cursor: FeedCursor): Buffer {
   w.raw(cursor.filter);
   if (cursor.key) {
     w.varint(cursor.key[0] + 1);
-    // Global ids are base64url of `Ticket:provider:native`: the bytes are shorter than the text.
-    w.text(Buffer.from(cursor.key[1], 'base64url').toString('latin1'));
+    writeCompact(w, cursor.key[1]);
   } else {
     w.varint(0);
   }
@@ -159,7 +235,7 @@ function serialize(cursor: FeedCursor): Buffer {
       w.varint(Number(p));
     } else {
       w.byte(Tag.Text);
-      w.text(p);
+      writeCompact(w, p);
     }
   }
   return w.done();
@@ -170,7 +246,7 @@ function deserialize(bytes: Buffer): FeedCursor {
   if (r.byte() !== VERSION) throw new RangeError('version');
   const filter = Buffer.from(r.raw(FILTER_HASH_BYTES));
   const time = r.varint();
-  const key = time === 0 ? null : ([time - 1, Buffer.from(r.text(), 'latin1').toString('base64url')] as const);
+  const key = time === 0 ? null : ([time - 1, readCompact(r)] as const);
   const count = r.varint();
   if (count > 10_000) throw new RangeError('too many positions');
   const positions: SourcePosition[] = [];
@@ -179,7 +255,7 @@ function deserialize(bytes: Buffer): FeedCursor {
     if (tag === Tag.Start) positions.push(null);
     else if (tag === Tag.Done) positions.push(false);
     else if (tag === Tag.Number) positions.push(String(r.varint()));
-    else if (tag === Tag.Text) positions.push(r.text());
+    else if (tag === Tag.Text) positions.push(readCompact(r));
     else throw new RangeError('tag');
   }
   if (!r.ended) throw new RangeError('trailing bytes');
