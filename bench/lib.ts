@@ -239,3 +239,17 @@ export async function sequential(target: Target, seconds: number): Promise<LoadR
   const at = (q: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN) * 1000) / 1000;
   return { requests: latencies.length, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), errors, non2xx: 0 };
 }
+
+/**
+ * Read cache and rate pacing off (issue 19): the scenarios repeat one request, which a
+ * cache would answer from memory, and the sandbox limits nothing unless told; they measure
+ * the gateway's own path. The shared-state scenario turns both on.
+ */
+export const WITHOUT_SHARED_STATE: Record<string, string> = {
+  CACHE_TTL_MS: '0',
+  SPACEBRING_MAX_RPS: '0',
+  MOOV_MAX_RPS: '0',
+  HOSTUP_MAX_RPS: '0',
+  ZAIA_MAX_RPS: '0',
+  SONZAI_MAX_RPS: '0',
+};

@@ -17,6 +17,7 @@ import {
   tsxArgs,
   type Service,
   type Target,
+  WITHOUT_SHARED_STATE,
 } from './lib.js';
 import { ENTITIES_QUERY, FEED_QUERY, TICKET_QUERY } from './queries.js';
 import type { SandboxInfo } from './sandbox-process.js';
@@ -196,7 +197,7 @@ async function main(): Promise<void> {
 
   const gateway = await startService<string>('ticketgraph', process.execPath, tsxArgs('src/main.ts'), {
     cwd: root,
-    env: { ...info.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...info.env, ...WITHOUT_SHARED_STATE, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     ready: (line) => /GraphiQL at http:\/\/localhost:(\d+)\//.exec(line)?.[1],
   });
   services.push(gateway.service);
@@ -270,7 +271,7 @@ async function main(): Promise<void> {
     // as the peers do. Shows what coalescing buys when clients ask the same thing at once.
     const lone = await startService<string>('ticketgraph (coalescing off)', process.execPath, tsxArgs('src/main.ts'), {
       cwd: root,
-      env: { ...info.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', UPSTREAM_COALESCE: 'off' },
+      env: { ...info.env, ...WITHOUT_SHARED_STATE, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', UPSTREAM_COALESCE: 'off' },
       ready: (line) => /GraphiQL at http:\/\/localhost:(\d+)\//.exec(line)?.[1],
     });
     services.push(lone.service);

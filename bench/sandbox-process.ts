@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { ProviderSettingsMap } from '../src/config.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../src/model/provider.js';
 import { startSandbox } from '../src/sandbox/index.js';
+import { liveEnv } from '../src/sandbox/live-env.js';
 
 /*
  * The sandbox as its own process, for `npm run bench`: the load generator, the gateway
@@ -45,38 +46,6 @@ function arg(name: string, fallback: number): number {
   const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
   if (!Number.isInteger(value) || value < 0) throw new Error(`--${name}: expected a non-negative integer`);
   return value;
-}
-
-/** The variables config.ts reads for live mode, from the sandbox's settings. */
-export function liveEnv(settings: { [K in ProviderKey]: ProviderSettingsMap[K] }): Record<string, string> {
-  const env: Record<string, string> = {};
-  const sb = settings.spacebring;
-  env.SPACEBRING_BASE_URL = sb.baseUrl;
-  env.SPACEBRING_LOCATION_REFS = sb.locationRefs.join(',');
-  if (sb.auth.kind === 'oauth') {
-    env.SPACEBRING_ACCESS_TOKEN = sb.auth.accessToken.reveal();
-    env.SPACEBRING_NETWORK_ID = sb.auth.networkId;
-  } else {
-    env.SPACEBRING_CLIENT_ID = sb.auth.clientId.reveal();
-    env.SPACEBRING_CLIENT_SECRET = sb.auth.clientSecret.reveal();
-  }
-  const moov = settings.moov;
-  env.MOOV_BASE_URL = moov.baseUrl;
-  env.MOOV_ACCOUNT_IDS = moov.accountIds.join(',');
-  env.MOOV_API_VERSION = moov.apiVersion;
-  if (moov.auth.kind === 'basic') {
-    env.MOOV_PUBLIC_KEY = moov.auth.publicKey.reveal();
-    env.MOOV_SECRET_KEY = moov.auth.secretKey.reveal();
-  } else env.MOOV_ACCESS_TOKEN = moov.auth.token.reveal();
-  env.HOSTUP_BASE_URL = settings.hostup.baseUrl;
-  env.HOSTUP_API_KEY = settings.hostup.apiKey.reveal();
-  env.HOSTUP_API_GENERATION = settings.hostup.generation;
-  env.ZAIA_BASE_URL = settings.zaia.baseUrl;
-  env.ZAIA_API_KEY = settings.zaia.apiKey.reveal();
-  if (settings.zaia.actingUserId) env.ZAIA_USER_ID = settings.zaia.actingUserId;
-  env.SONZAI_BASE_URL = settings.sonzai.baseUrl;
-  env.SONZAI_TOKEN = settings.sonzai.token.reveal();
-  return env;
 }
 
 /** Request headers the datasources send, per provider (what the floor and the peers send too). */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
-import { gql, memoryOf, parseJsonLine, SandboxAdmin, startService, tsxArgs, type Service } from './lib.js';
+import { gql, memoryOf, parseJsonLine, SandboxAdmin, startService, tsxArgs, WITHOUT_SHARED_STATE, type Service } from './lib.js';
 import type { SandboxInfo } from './sandbox-process.js';
 
 /*
@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   const admin = new SandboxAdmin(sandbox.value);
   const gateway = await startService<string>('ticketgraph', process.execPath, tsxArgs('src/main.ts'), {
     cwd: root,
-    env: { ...sandbox.value.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...sandbox.value.env, ...WITHOUT_SHARED_STATE, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     ready: (line) => /GraphiQL at http:\/\/localhost:(\d+)\//.exec(line)?.[1],
   });
   services.push(gateway.service);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES, type HttpSettings } from './upstream/http.js';
-import { emptyToUndefined, fail, int, list, parseEnv, requireAll, str, type EnvSource, type ProviderMode as EnvProviderMode } from './env.js';
+import { emptyToUndefined, fail, int, list, parseEnv, requireAll, str, url, type EnvSource, type ProviderMode as EnvProviderMode } from './env.js';
 import { PROVIDER_KEYS, type ProviderKey } from './model/provider.js';
 import { providerModule, type ProviderSettingsMap } from './providers/index.js';
 import type { SandboxFault } from './simkit/server.js';
@@ -91,12 +91,60 @@ export interface Config {
     /** How long an open circuit refuses calls before one probe. @default 10000 */
     cooldownMs: number;
   };
+  /** Read cache and rate pacing, shared across replicas through Redis when `redisUrl` is set (src/upstream/). */
+  sharedState: SharedStateConfig;
+  /** OpenTelemetry tracing (telemetry.ts): off unless an exporter is chosen by the standard OTEL_* variables. */
+  otel: {
+    /** `otlp` (HTTP/protobuf to `url`), `console`, or null for no SDK at all (the API stays a no-op). */
+    exporter: 'otlp' | 'console' | null;
+    /** OTLP traces endpoint. @default http://localhost:4318/v1/traces */
+    url: string;
+    /** @default ticketgraph */
+    serviceName: string;
+  };
+  /** Longest wait for in-flight requests after SIGTERM before the process exits anyway. @default 10000 */
+  shutdownGraceMs: number;
   sandbox: {
     seed: number;
     /** Tickets per provider. @default 300 */
     tickets: number;
     faults: Partial<Record<ProviderKey, SandboxFault>>;
   };
+}
+
+export interface SharedStateConfig {
+  /** Redis for the shared cache tier and shared pacing; null: in process only. @default null */
+  redisUrl: Secret | null;
+  cache: {
+    /** How long a provider read is served from cache, per provider; 0 turns caching off. @default 5000 */
+    ttlMs: Record<ProviderKey, number>;
+    /** After the TTL, how long the old value is still served while one refresh runs. @default 10000 */
+    staleMs: number;
+    /** Beyond that, how long the old value still answers when the provider fails (rate limited, down). @default 60000 */
+    staleIfErrorMs: number;
+    /** Entries of the in-process tier (LRU). @default 5000 */
+    maxEntries: number;
+  };
+  /**
+   * Calls per second each provider (each Moov account) accepts; 0 = not paced. Defaults:
+   * the documented limits in live mode, none on the sandbox (which limits nothing unless told).
+   */
+  maxRps: Record<ProviderKey, number>;
+}
+
+/** Documented rate limits (shared/providers.md); HostUp, Zaia and Sonzai publish none: named guesses. */
+export const DOCUMENTED_RPS: Record<ProviderKey, number> = {
+  spacebring: 10,
+  moov: 40,
+  hostup: 10,
+  zaia: 10,
+  sonzai: 10,
+};
+
+type ProviderVariable<S extends string> = `${Uppercase<ProviderKey>}_${S}`;
+/** `SPACEBRING_<suffix>` … `SONZAI_<suffix>`, one schema each: tunables every provider has. */
+function perProvider<S extends string, T extends z.ZodType>(suffix: S, schema: () => T): Record<ProviderVariable<S>, T> {
+  return Object.fromEntries(PROVIDER_KEYS.map((key) => [`${key.toUpperCase()}_${suffix}`, schema()])) as Record<ProviderVariable<S>, T>;
 }
 
 const faultSchema = z.object({
@@ -108,6 +156,7 @@ const faultSchema = z.object({
   rateLimitPerSecond: z.number().min(0).optional(),
   malformed: z.boolean().optional(),
   drift: z.boolean().optional(),
+  softDrift: z.boolean().optional(),
   retryAfter: z.number().min(0).optional(),
   operations: z.array(z.string()).optional(),
 });
@@ -125,6 +174,13 @@ const envSchema = z.object({
   UPSTREAM_BACKOFF_LIMIT_MS: int(0, 600_000),
   UPSTREAM_TRANSPORT: z.preprocess(emptyToUndefined, z.enum(['node-http', 'fetch']).optional()),
   UPSTREAM_COALESCE: z.preprocess(emptyToUndefined, z.enum(['on', 'off']).optional()),
+  REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+  CACHE_TTL_MS: int(0, 86_400_000),
+  CACHE_STALE_MS: int(0, 86_400_000),
+  CACHE_STALE_IF_ERROR_MS: int(0, 86_400_000),
+  CACHE_MAX_ENTRIES: int(1, 10_000_000),
+  ...perProvider('CACHE_TTL_MS', () => int(0, 86_400_000)),
+  ...perProvider('MAX_RPS', () => z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(100_000).optional())),
   UPSTREAM_MAX_BODY_BYTES: int(1024, 1024 * 1024 * 1024),
   UPSTREAM_CONCURRENCY: int(1, 100),
   MAX_PAGE_SIZE: int(1, 1000),
@@ -147,6 +203,12 @@ const envSchema = z.object({
   MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024),
   BREAKER_THRESHOLD: int(1, 1000),
   BREAKER_COOLDOWN_MS: int(1, 3_600_000),
+  SHUTDOWN_GRACE_MS: int(0, 600_000),
+  OTEL_SDK_DISABLED: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
+  OTEL_TRACES_EXPORTER: z.preprocess(emptyToUndefined, z.enum(['otlp', 'console', 'none']).optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(),
+  OTEL_SERVICE_NAME: str(),
   SANDBOX_SEED: int(0, 2 ** 31 - 1),
   SANDBOX_TICKETS: int(0, 100_000),
   SANDBOX_FAULTS: z.preprocess(
@@ -181,6 +243,28 @@ function corsConfig(origins: string[] | undefined, maxAgeSeconds: number): CorsC
     }
   }
   return { mode: 'list', origins, maxAgeSeconds };
+}
+
+type Env = z.infer<typeof envSchema>;
+
+function sharedState(env: Env, providers: Config['providers']): SharedStateConfig {
+  const byProvider = (pick: (key: ProviderKey) => number): Record<ProviderKey, number> =>
+    Object.fromEntries(PROVIDER_KEYS.map((key) => [key, pick(key)])) as Record<ProviderKey, number>;
+  const upper = (key: ProviderKey) => key.toUpperCase() as Uppercase<ProviderKey>;
+  // 5 s: a dashboard polling every few seconds reads each page about once per TTL, and a
+  // change made outside ticketgraph (in the provider's own UI) shows within 5 s (15 s while
+  // stale values are served); writes made through ticketgraph invalidate at once.
+  const ttl = env.CACHE_TTL_MS ?? 5000;
+  return {
+    redisUrl: env.REDIS_URL ? new Secret(env.REDIS_URL) : null,
+    cache: {
+      ttlMs: byProvider((key) => env[`${upper(key)}_CACHE_TTL_MS`] ?? ttl),
+      staleMs: env.CACHE_STALE_MS ?? 10_000,
+      staleIfErrorMs: env.CACHE_STALE_IF_ERROR_MS ?? 60_000,
+      maxEntries: env.CACHE_MAX_ENTRIES ?? 5000,
+    },
+    maxRps: byProvider((key) => env[`${upper(key)}_MAX_RPS`] ?? (providers[key].mode === 'live' ? DOCUMENTED_RPS[key] : 0)),
+  };
 }
 
 export function parseConfig(source: EnvSource): Config {
@@ -243,6 +327,16 @@ export function parseConfig(source: EnvSource): Config {
     cursorSecret: env.CURSOR_SECRET === undefined ? null : new Secret(env.CURSOR_SECRET),
     server: { requestTimeoutMs, headersTimeoutMs },
     breaker: { threshold: env.BREAKER_THRESHOLD ?? 5, cooldownMs: env.BREAKER_COOLDOWN_MS ?? 10_000 },
+    sharedState: sharedState(env, providers),
+    otel: {
+      // Off when nothing asks for it: the spec's default exporter (otlp) would send to localhost.
+      exporter:
+        env.OTEL_SDK_DISABLED === 'true' || env.OTEL_TRACES_EXPORTER === 'none' ? null
+        : (env.OTEL_TRACES_EXPORTER ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : null)),
+      url: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces'),
+      serviceName: env.OTEL_SERVICE_NAME ?? 'ticketgraph',
+    },
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
     sandbox: { seed: env.SANDBOX_SEED ?? 42, tickets: env.SANDBOX_TICKETS ?? 300, faults: env.SANDBOX_FAULTS ?? {} },
   };
 }

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { ProviderKey } from './model/provider.js';
+import { requestLogger } from './logger.js';
 import { redact } from './secret.js';
 
 /**
@@ -164,7 +165,9 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
   }
   // Unexpected: the client gets a generic message, the log gets the detail (credentials redacted).
   const detail = error instanceof Error ? (original?.originalError ?? error) : error;
-  console.error(`ticketgraph: unexpected error: ${redact(detail instanceof Error ? (detail.stack ?? detail.message) : String(detail))}`);
+  const log = requestLogger();
+  if (log) log.error({ err: detail }, 'unexpected error');
+  else console.error(`ticketgraph: unexpected error: ${redact(detail instanceof Error ? (detail.stack ?? detail.message) : String(detail))}`);
   return new GraphQLError(isDev && error instanceof Error ? error.message : message, {
     nodes: original?.nodes,
     path: original?.path,

@@ -1,12 +1,15 @@
 import { collectDefaultMetrics } from 'prom-client';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './logger.js';
 import { createRegistry } from './providers/registry.js';
 import { createHttpServer, createMetricsServer } from './http-server.js';
 import { createMetrics } from './metrics.js';
 import { PROVIDER_KEYS } from './model/provider.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
 import { redact } from './secret.js';
+import { createDrain, Readiness } from './readiness.js';
 import { createTicketgraph } from './server.js';
+import { startTracing } from './telemetry.js';
 
 function readConfig(): Config {
   try {
@@ -23,45 +26,53 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' });
+  const tracing = await startTracing(config.otel);
+  if (tracing) logger.info({ exporter: config.otel.exporter, url: config.otel.exporter === 'otlp' ? config.otel.url : undefined }, 'OpenTelemetry tracing on');
   const sandboxed = PROVIDER_KEYS.filter((key) => config.enabled.includes(key) && config.providers[key].mode === 'sandbox');
   let sandbox: Sandbox | undefined;
   if (sandboxed.length > 0) {
     sandbox = await startSandbox({ seed: config.sandbox.seed, tickets: config.sandbox.tickets, faults: config.sandbox.faults, providers: sandboxed });
-    for (const key of sandboxed) console.log(`ticketgraph: ${key} runs on the sandbox at ${sandbox.url(key)} (no credentials configured)`);
+    for (const key of sandboxed) logger.info({ provider: key, url: sandbox.url(key) }, `${key} runs on the sandbox (no credentials configured)`);
   }
-  for (const key of PROVIDER_KEYS) if (config.providers[key].mode === 'live' && config.enabled.includes(key)) console.log(`ticketgraph: ${key} is live`);
+  for (const key of PROVIDER_KEYS) if (config.providers[key].mode === 'live' && config.enabled.includes(key)) logger.info({ provider: key }, `${key} is live`);
+  if (config.sharedState.redisUrl) logger.info('cache and pacing shared through Redis (REDIS_URL)');
 
   if (config.auth.apiKeys.length === 0 && !config.auth.jwt) {
-    console.warn('ticketgraph: warning: no client authentication configured (TICKETGRAPH_API_KEYS or TICKETGRAPH_JWT_*): the API is open');
+    logger.warn('no client authentication configured (TICKETGRAPH_API_KEYS or TICKETGRAPH_JWT_*): the API is open');
   }
   const metrics = createMetrics();
   // Process metrics (memory, heap, GC, event-loop lag) for the one server of this process;
   // tests build many servers per process and leave them out.
   collectDefaultMetrics({ register: metrics.registry });
   const registry = createRegistry(config, { http: config.http, metrics, sandbox });
-  const yoga = createTicketgraph(config, { registry, metrics });
+  // Config parsed and the sandbox up (both awaited above): a Redis-backed feature adds its own check.
+  const readiness = new Readiness();
+  const yoga = createTicketgraph(config, { registry, metrics, logger, readiness });
   const server = createHttpServer(yoga, config.server);
   server.listen(config.port, config.host, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    console.log(`ticketgraph: ${config.graphiql ? 'GraphiQL' : 'GraphQL'} at http://localhost:${port}/graphql`);
+    logger.info({ port }, `${config.graphiql ? 'GraphiQL' : 'GraphQL'} at http://localhost:${port}/graphql`);
   });
   const metricsServer = config.metricsPort === null ? undefined : createMetricsServer(metrics.registry, config.server);
-  metricsServer?.listen(config.metricsPort ?? 0, config.host, () => console.log(`ticketgraph: metrics at http://localhost:${config.metricsPort}/metrics`));
+  metricsServer?.listen(config.metricsPort ?? 0, config.host, () => logger.info({ port: config.metricsPort }, `metrics at http://localhost:${config.metricsPort}/metrics`));
 
+  const drain = createDrain(server, readiness, config.shutdownGraceMs);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`ticketgraph: ${signal} received, finishing in-flight requests`);
-    // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets.
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'draining: /ready answers 503, in-flight requests finish');
+    // A last resort beyond the drain's own bound (a stuck sandbox or exporter flush).
+    setTimeout(() => process.exit(0), config.shutdownGraceMs + 5000).unref();
     metricsServer?.close();
-    server.close(() => {
-      void sandbox?.close().finally(() => process.exit(0));
-      if (!sandbox) process.exit(0);
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    void drain()
+      .then(() => Promise.allSettled([registry.close(), sandbox?.close(), tracing?.shutdown()]))
+      .finally(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -11,6 +11,10 @@ export interface Metrics {
   upstreamBadResponses: Counter<'provider' | 'operation'>;
   upstreamCoalesced: Counter<'provider' | 'operation'>;
   breakerState: Gauge<'provider'>;
+  cacheReads: Counter<'provider' | 'operation' | 'result'>;
+  pacingRefused: Counter<'provider'>;
+  redisUp: Gauge;
+  payloadDrift: Counter<'provider' | 'kind'>;
 }
 
 export function createMetrics(registry = new Registry()): Metrics {
@@ -41,10 +45,33 @@ export function createMetrics(registry = new Registry()): Metrics {
       labelNames: ['provider', 'operation'],
       registers: [registry],
     }),
+    payloadDrift: new Counter({
+      name: 'ticketgraph_payload_drift_total',
+      help: 'Drifted values served from provider payloads that still parsed: kind status, priority, field (unexpected) or missing',
+      labelNames: ['provider', 'kind'],
+      registers: [registry],
+    }),
     breakerState: new Gauge({
       name: 'ticketgraph_provider_breaker_open',
       help: '1 while the circuit breaker of a provider is open',
       labelNames: ['provider'],
+      registers: [registry],
+    }),
+    cacheReads: new Counter({
+      name: 'ticketgraph_cache_reads_total',
+      help: 'Provider reads by cache result: hit, stale (served while refreshing), miss, bypass (Cache-Control: no-cache)',
+      labelNames: ['provider', 'operation', 'result'],
+      registers: [registry],
+    }),
+    pacingRefused: new Counter({
+      name: 'ticketgraph_pacing_refused_total',
+      help: 'Provider calls not sent because no token of the rate budget was free within the deadline (RATE_LIMITED)',
+      labelNames: ['provider'],
+      registers: [registry],
+    }),
+    redisUp: new Gauge({
+      name: 'ticketgraph_redis_up',
+      help: '1 while the shared-state Redis is connected (0 while away, or not configured)',
       registers: [registry],
     }),
   };

@@ -8,6 +8,17 @@ export interface ProviderOutcomeEntry {
   outcome: ProviderOutcome;
   code?: string;
   retryAfter?: number;
+  /** Reads of this provider in the request that went through the cache. */
+  cache?: ProviderCacheReport;
+}
+
+export interface ProviderCacheReport {
+  /** Every cached read of this provider was answered from cache. */
+  hit: boolean;
+  hits: number;
+  misses: number;
+  /** Age in ms of the oldest answer served from cache (0 when none was). */
+  ageMs: number;
 }
 
 export function outcomeOf(error: unknown): ProviderOutcome {
@@ -35,6 +46,7 @@ export function outcomeOf(error: unknown): ProviderOutcome {
  */
 export class ProviderOutcomes {
   readonly #entries = new Map<ProviderKey, ProviderOutcomeEntry>();
+  readonly #cache = new Map<ProviderKey, ProviderCacheReport>();
   /** Provider failures that did not fail a field by themselves (feed partial results). */
   readonly partialErrors: { error: UpstreamError; path: readonly (string | number)[] }[] = [];
 
@@ -56,6 +68,15 @@ export class ProviderOutcomes {
     this.#entries.set(provider, entry);
   }
 
+  cacheRead(provider: ProviderKey, hit: boolean, ageMs: number): void {
+    const report = this.#cache.get(provider) ?? { hit: false, hits: 0, misses: 0, ageMs: 0 };
+    if (hit) report.hits++;
+    else report.misses++;
+    report.hit = report.misses === 0;
+    report.ageMs = Math.max(report.ageMs, Math.round(ageMs));
+    this.#cache.set(provider, report);
+  }
+
   partial(error: UpstreamError, path: readonly (string | number)[]): void {
     this.failed(error.provider, error);
     this.partialErrors.push({ error, path });
@@ -66,6 +87,9 @@ export class ProviderOutcomes {
   }
 
   list(): ProviderOutcomeEntry[] {
-    return [...this.#entries.values()];
+    return [...this.#entries.values()].map((entry) => {
+      const cache = this.#cache.get(entry.provider);
+      return cache ? { ...entry, cache } : entry;
+    });
   }
 }

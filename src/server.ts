@@ -18,7 +18,12 @@ import { createLoaders } from './loaders/index.js';
 import type { Metrics } from './metrics.js';
 import { ProviderOutcomes } from './outcomes.js';
 import { resolvers } from './resolvers/index.js';
-import { createServerLogger } from './secret.js';
+import { createLogger, yogaLogger, type Logger } from './logger.js';
+import { useDriftWarnings } from './use-drift-warnings.js';
+import { useProvenance } from './use-provenance.js';
+import { useReadiness } from './use-readiness.js';
+import { Readiness } from './readiness.js';
+import { useRequestScope } from './use-request-scope.js';
 import { useCors } from './use-cors.js';
 import { useCsrfGuard } from './use-csrf-guard.js';
 import { useGraphiQL } from './use-graphiql.js';
@@ -90,9 +95,19 @@ function useProviderOutcomes(): Plugin<Context> {
   };
 }
 
+/** `Cache-Control: no-cache` (or `no-store`, `max-age=0`, `Pragma: no-cache`): the client wants the providers' current state. */
+function readsThrough(request: Request): boolean {
+  const control = request.headers.get('cache-control') ?? request.headers.get('pragma') ?? '';
+  return /\b(no-cache|no-store|max-age=0)\b/i.test(control);
+}
+
 export interface TicketgraphDeps {
   registry: Registry;
   metrics: Metrics;
+  /** @default pino on stdout: JSON lines, pretty in development */
+  logger?: Logger | undefined;
+  /** What `/ready` answers from. @default ready at once */
+  readiness?: Readiness | undefined;
 }
 
 export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
@@ -102,7 +117,8 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
   const isDev = config.env !== 'production';
   const deadlines = new WeakMap<Request, () => void>();
   const directory = new EntityDirectory();
-  const logger = config.logLevel === 'silent' ? undefined : createServerLogger(config.logLevel, clientErrorCode);
+  const logger = deps.logger ?? createLogger({ level: config.logLevel, pretty: config.env === 'development' });
+  const log = yogaLogger(logger, clientErrorCode);
   // With METRICS_PORT, main.ts serves /metrics on its own server and the main port has none.
   const metricsEndpoint = config.metricsPort === null ? '/metrics' : null;
   return createYoga<Record<string, never>, Context>({
@@ -119,7 +135,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     cors: false,
     maskedErrors: { maskError: (error, message) => maskError(error, message, isDev) },
     // Federation gateways send `_service` and `_entities`, not introspection: turning it off breaks no supergraph.
-    logging: logger ?? false,
+    logging: log,
     context: ({ request }) => {
       const outcomes = new ProviderOutcomes();
       // One deadline for the whole operation, shared by every upstream call and retry in it;
@@ -133,17 +149,27 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
         directory,
         outcomes,
         signal,
-        loaders: createLoaders({ registry: deps.registry, outcomes, signal, concurrency: config.concurrency }),
+        loaders: createLoaders({
+          registry: deps.registry,
+          outcomes,
+          signal,
+          concurrency: config.concurrency,
+          cache: { readThrough: readsThrough(request), report: (provider, hit, ageMs) => outcomes.cacheRead(provider, hit, ageMs) },
+        }),
       };
     },
     plugins: [
+      useRequestScope(logger, '/graphql'),
+      useProvenance(config),
+      useDriftWarnings(),
+      useReadiness(deps.readiness ?? new Readiness(), deps.registry),
       { onResponse: ({ request }) => deadlines.get(request)?.() },
       // In this order: unknown paths 404, preflights answered, GraphiQL's page served, and
       // only then credentials asked for (of everything left), and the body type checked.
       useRoutes({ graphqlEndpoint: '/graphql', metricsEndpoint }),
       useCors(config.cors),
       ...(config.graphiql ? [useGraphiQL({ endpoint: '/graphql', title: 'ticketgraph', defaultQuery: DEFAULT_QUERY })] : []),
-      useClientAuth(createAuthenticator(config.auth, logger ?? { warn: () => {}, info: () => {} })),
+      useClientAuth(createAuthenticator(config.auth, log)),
       useCsrfGuard(),
       useInputGuard(),
       EnvelopArmorPlugin({

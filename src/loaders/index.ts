@@ -49,7 +49,7 @@ export function createLoaders(deps: LoaderDeps): Loaders {
       const key = pageKey(provider, query);
       let page = pages.get(key);
       if (!page) {
-        page = provider.listTickets(query, { signal: deps.signal });
+        page = provider.listTickets(query, { signal: deps.signal, cache: deps.cache });
         // A failed page is not kept: a later feed in the same request may try again.
         page.catch(() => pages.delete(key));
         pages.set(key, page);

@@ -1,16 +1,20 @@
 import DataLoader from 'dataloader';
 import { mapBounded } from '../upstream/limit.js';
 import type { Registry } from '../providers/registry.js';
+import type { CacheHints } from '../upstream/provider.js';
 import { isUpstreamError } from '../upstream/errors.js';
 import { decodeId } from '../ids.js';
 import type { ProviderKey } from '../model/provider.js';
 import type { TicketModel } from '../model/ticket.js';
 import type { ProviderOutcomes } from '../outcomes.js';
+import { batchSpan } from '../request-context.js';
 
 export interface LoaderDeps {
   registry: Registry;
   outcomes: ProviderOutcomes;
   signal: AbortSignal;
+  /** The request's cache hints, passed with every provider read. */
+  cache?: CacheHints | undefined;
   /** Upstream calls in flight per provider. */
   concurrency: number;
 }
@@ -34,7 +38,7 @@ export function groupByProvider(ids: readonly string[]): Map<ProviderKey, { inde
 
 export function createTicketDetailLoader(deps: LoaderDeps): DataLoader<string, TicketModel> {
   const loader: DataLoader<string, TicketModel> = new DataLoader<string, TicketModel>(
-    async (ids) => {
+    batchSpan('ticketDetailById', async (ids) => {
       const results = new Array<TicketModel | Error>(ids.length);
       let groups: Map<ProviderKey, { index: number; nativeId: string }[]>;
       try {
@@ -63,7 +67,7 @@ export function createTicketDetailLoader(deps: LoaderDeps): DataLoader<string, T
             return;
           }
           const tickets = await mapBounded(group, deps.concurrency, ({ nativeId }) =>
-            provider.getTicket(nativeId, { signal: deps.signal }),
+            provider.getTicket(nativeId, { signal: deps.signal, cache: deps.cache }),
           );
           tickets.forEach((ticket, i) => {
             const { index } = group[i] as { index: number };
@@ -77,7 +81,7 @@ export function createTicketDetailLoader(deps: LoaderDeps): DataLoader<string, T
         }),
       );
       return results;
-    },
+    }),
     { maxBatchSize: 100 },
   );
   return loader;

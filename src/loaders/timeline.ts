@@ -3,6 +3,7 @@ import { mapBounded } from '../upstream/limit.js';
 import type { ActivityModel } from '../model/activity.js';
 import type { TagModel } from '../model/tag.js';
 import type { TicketModel } from '../model/ticket.js';
+import { batchSpan } from '../request-context.js';
 import type { LoaderDeps } from './ticket-by-id.js';
 
 /**
@@ -16,7 +17,7 @@ export function createActivitiesLoader(
   detail: DataLoader<string, TicketModel>,
 ): DataLoader<TicketModel, ActivityModel[], string> {
   return new DataLoader<TicketModel, ActivityModel[], string>(
-    async (tickets) => {
+    batchSpan('activitiesByTicket', async (tickets) => {
       const results = new Array<ActivityModel[] | Error>(tickets.length);
       const separate = new Map<string, { index: number; ticket: TicketModel }[]>();
       await Promise.all(
@@ -46,7 +47,7 @@ export function createActivitiesLoader(
         [...separate].map(async ([key, group]) => {
           const provider = deps.registry.get(group[0]!.ticket.provider);
           const lists = await mapBounded(group, deps.concurrency, ({ ticket }) =>
-            provider.listActivities!(ticket, { signal: deps.signal }),
+            provider.listActivities!(ticket, { signal: deps.signal, cache: deps.cache }),
           );
           lists.forEach((list, i) => {
             results[group[i]!.index] = list;
@@ -57,7 +58,7 @@ export function createActivitiesLoader(
         }),
       );
       return results;
-    },
+    }),
     { cacheKeyFn: (ticket) => ticket.id, maxBatchSize: 100 },
   );
 }
@@ -65,14 +66,14 @@ export function createActivitiesLoader(
 /** A ticket's tags, where the payload did not carry them. */
 export function createTagsLoader(deps: LoaderDeps, detail: DataLoader<string, TicketModel>): DataLoader<TicketModel, TagModel[], string> {
   return new DataLoader<TicketModel, TagModel[], string>(
-    async (tickets) =>
+    batchSpan('tagsByTicket', async (tickets) =>
       mapBounded(tickets, deps.concurrency, async (ticket) => {
         if (ticket.tags) return ticket.tags;
         const provider = deps.registry.get(ticket.provider);
-        if (provider.listTags) return provider.listTags(ticket, { signal: deps.signal });
+        if (provider.listTags) return provider.listTags(ticket, { signal: deps.signal, cache: deps.cache });
         if (provider.timeline === 'detail') return (await detail.load(ticket.id)).tags ?? [];
         return [];
-      }),
+      })),
     { cacheKeyFn: (ticket) => ticket.id, maxBatchSize: 100 },
   );
 }

@@ -1,10 +1,14 @@
 import type { Config } from '../config.js';
 import { CircuitBreaker, withBreaker, type BreakerHealth } from '../upstream/breaker.js';
 import { withCoalescing } from '../upstream/coalesce.js';
+import { withDriftReport } from '../drift.js';
 import { ProviderNotConfiguredError } from '../errors.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
 import type { ProviderDeps, TicketProvider } from '../upstream/provider.js';
 import { providerModule, type ProviderSettingsMap } from './index.js';
+import { ReadCache, withCache } from '../upstream/cache.js';
+import { createPacer } from '../upstream/pacing.js';
+import { connectRedis, NO_REDIS, type RedisState, type SharedRedis } from '../upstream/redis.js';
 
 export interface ProviderStatus {
   key: ProviderKey;
@@ -22,13 +26,26 @@ export interface Registry {
   get(key: ProviderKey): TicketProvider;
   has(key: ProviderKey): boolean;
   status(): ProviderStatus[];
+  /** The shared-state Redis: `off` (not configured), `up`, or `down` (serving from this process meanwhile). */
+  redisState(): RedisState;
+  /** Ends what the registry holds open (the Redis connection). */
+  close(): Promise<void>;
 }
 
 export interface SettingsSource {
   settings<K extends ProviderKey>(key: K): ProviderSettingsMap[K];
 }
 
-export function createRegistry(config: Config, deps: ProviderDeps & { sandbox?: SettingsSource | undefined }): Registry {
+export function createRegistry(
+  config: Config,
+  deps: ProviderDeps & { sandbox?: SettingsSource | undefined; redis?: SharedRedis | undefined },
+): Registry {
+  const { sharedState } = config;
+  const ownRedis = !deps.redis && sharedState.redisUrl ? connectRedis(sharedState.redisUrl.reveal(), { metrics: deps.metrics }) : undefined;
+  const redis = deps.redis ?? ownRedis ?? NO_REDIS;
+  const cache = new ReadCache({ maxEntries: sharedState.cache.maxEntries, redis });
+  // Every provider client paces its calls through one pacer (per provider, per Moov account).
+  const providerDeps: ProviderDeps = { ...deps, http: { ...deps.http, pacer: createPacer({ maxRps: sharedState.maxRps, redis, metrics: deps.metrics }) } };
   const map = new Map<ProviderKey, TicketProvider>();
   const breakers = new Map<ProviderKey, CircuitBreaker>();
   const modes = new Map<ProviderKey, 'sandbox' | 'live'>();
@@ -40,9 +57,17 @@ export function createRegistry(config: Config, deps: ProviderDeps & { sandbox?: 
     if (!settings) continue;
     const breaker = new CircuitBreaker(key, config.breaker, deps.metrics);
     breakers.set(key, breaker);
-    const guarded = withBreaker(providerModule(key).createClient(settings, deps), breaker);
-    // Coalescing outside the breaker: N callers of one shared read are one call to it.
-    map.set(key, deps.http.coalesce === false ? guarded : withCoalescing(guarded, deps.metrics));
+    const guarded = withBreaker(providerModule(key).createClient(settings, providerDeps), breaker);
+    // Cache and coalescing outside the breaker: N callers of one shared read are one call to it.
+    // The cache coalesces its misses itself, keyed with the versions that writes on any replica move.
+    // Drift is reported outermost, on what callers receive (a cached answer reports no new drift).
+    const ttlMs = sharedState.cache.ttlMs[key];
+    const coalesce = deps.http.coalesce !== false;
+    const shared =
+      ttlMs > 0
+        ? withCache(guarded, { cache, ttlMs, staleMs: sharedState.cache.staleMs, staleIfErrorMs: sharedState.cache.staleIfErrorMs, coalesce, metrics: deps.metrics })
+        : coalesce ? withCoalescing(guarded, deps.metrics) : guarded;
+    map.set(key, withDriftReport(shared, deps.metrics));
   }
   return {
     providers: PROVIDER_KEYS.flatMap((key) => map.get(key) ?? []),
@@ -54,6 +79,10 @@ export function createRegistry(config: Config, deps: ProviderDeps & { sandbox?: 
     has: (key) => map.has(key),
     status: () =>
       PROVIDER_KEYS.map((key) => ({ key, mode: modes.get(key) ?? 'sandbox', configured: map.has(key), health: breakers.get(key)?.health() ?? null })),
+    redisState: () => redis.state(),
+    close: async () => {
+      await ownRedis?.close();
+    },
   };
 }
 

@@ -23,6 +23,8 @@ export interface Sandbox {
   /** Upstream requests per operation of one provider since the last reset. */
   requests(provider: ProviderKey): Record<string, number>;
   totalRequests(provider?: ProviderKey): number;
+  /** Responses of one provider by HTTP status since the last reset. */
+  responses(provider: ProviderKey): Record<string, number>;
   resetRequests(): void;
   setFault(provider: ProviderKey, fault: SandboxFault | null): void;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     credentials: (key) => get(key).provider.credentials,
     simulator: (key) => get(key).handle,
     requests: (key) => get(key).handle.requests(),
+    responses: (key) => get(key).handle.responses(),
     totalRequests: (key) =>
       key ? get(key).handle.totalRequests() : [...simulators.values()].reduce((sum, s) => sum + s.handle.totalRequests(), 0),
     resetRequests: () => {

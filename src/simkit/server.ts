@@ -12,6 +12,8 @@ export interface SandboxFault {
   rateLimitPerSecond?: number | undefined;
   malformed?: boolean | undefined;
   drift?: boolean | undefined;
+  /** Undocumented status values and an unexpected field in payloads that still parse. */
+  softDrift?: boolean | undefined;
   retryAfter?: number | undefined;
   /** Only requests of these simulator operations (e.g. `listTicketMessages`) fail; all when unset. */
   operations?: string[] | undefined;
@@ -64,6 +66,8 @@ export interface SimulatorDefinition {
     rateLimited(retryAfterSeconds: number): SimResponse;
     server(status: number): SimResponse;
   };
+  /** What `rateLimitPerSecond` counts per (Moov: each account); one budget when absent. */
+  rateScope?(req: SimRequest): string;
   /** A variant of a success body that breaks the documented schema (the `drift` knob). */
   drift(body: unknown, route: Route): unknown;
 }
@@ -75,6 +79,8 @@ export interface SimulatorHandle {
   /** Requests per operation since the last reset (admin calls excluded). */
   requests(): Record<string, number>;
   totalRequests(): number;
+  /** Responses by HTTP status since the last reset (admin calls excluded): how many 429s a gateway drew. */
+  responses(): Record<string, number>;
   resetRequests(): void;
   setFault(fault: SandboxFault | null): void;
   getFault(): SandboxFault;
@@ -106,13 +112,33 @@ function match(route: CompiledRoute, segments: string[]): Record<string, string>
   return params;
 }
 
+/** The undocumented status value and the unexpected field the `softDrift` knob adds. */
+export const SOFT_DRIFT = { status: 'escalated_tier3', field: 'slaTier' } as const;
+
+/**
+ * A provider extending its API under us: every object carrying a string `status` gets an
+ * undocumented value and a field the docs do not list. Schemas keep statuses as strings and
+ * strip unknown keys, so the payload still parses.
+ */
+export function softDrift(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(softDrift);
+  if (!body || typeof body !== 'object') return body;
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(body).map(([key, value]) => [key, softDrift(value)]));
+  if (typeof out.status === 'string') {
+    out.status = SOFT_DRIFT.status;
+    out[SOFT_DRIFT.field] = 'gold';
+  }
+  return out;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * One provider simulator: a node:http server on an ephemeral loopback port. Faults apply
  * in the order a real outage shows them: rate budget (429), injected error status at a
  * rate, latency, a hang, then the handler, whose body may be replaced by garbage
- * (`malformed`) or a schema-breaking variant (`drift`).
+ * (`malformed`) or a schema-breaking variant (`drift`), or, for reads, one that still
+ * parses but departs from the docs (`softDrift`).
  */
 export async function startSimulator(
   definition: SimulatorDefinition,
@@ -122,12 +148,13 @@ export async function startSimulator(
   const random = options.random ?? Math.random;
   let fault: SandboxFault = options.fault ?? {};
   let counts: Record<string, number> = {};
-  let windowStart = 0;
-  let windowCount = 0;
+  let statuses: Record<string, number> = {};
+  const windows = new Map<string, { start: number; count: number }>();
   const hanging = new Set<() => void>();
 
-  const send = (res: import('node:http').ServerResponse, response: SimResponse) => {
+  const send = (res: import('node:http').ServerResponse, response: SimResponse, counted = true) => {
     if (res.writableEnded || res.destroyed) return;
+    if (counted) statuses[response.status] = (statuses[response.status] ?? 0) + 1;
     const headers: Record<string, string> = { ...response.headers };
     let payload = '';
     if (response.body !== undefined) {
@@ -141,10 +168,14 @@ export async function startSimulator(
 
   const admin = async (method: string, path: string, body: unknown): Promise<SimResponse> => {
     if (path === '/__sandbox/requests' && method === 'GET') {
-      return { status: 200, body: { provider: definition.provider, total: Object.values(counts).reduce((a, b) => a + b, 0), byOperation: counts } };
+      return {
+        status: 200,
+        body: { provider: definition.provider, total: Object.values(counts).reduce((a, b) => a + b, 0), byOperation: counts, byStatus: statuses },
+      };
     }
     if (path === '/__sandbox/requests' && method === 'DELETE') {
       counts = {};
+      statuses = {};
       return { status: 204 };
     }
     if (path === '/__sandbox/faults' && method === 'GET') return { status: 200, body: fault };
@@ -173,7 +204,7 @@ export async function startSimulator(
           }
         }
         if (url.pathname.startsWith('/__sandbox/')) {
-          send(res, await admin(method, url.pathname, body));
+          send(res, await admin(method, url.pathname, body), false);
           return;
         }
         const segments = url.pathname.split('/').filter(Boolean);
@@ -202,13 +233,15 @@ export async function startSimulator(
         const faulty = !fault.operations || fault.operations.includes(route.operation);
         if (faulty && fault.rateLimitPerSecond !== undefined) {
           const now = Date.now();
-          if (now - windowStart >= 1000) {
-            windowStart = now;
-            windowCount = 0;
+          const scope = definition.rateScope?.(simReq) ?? '';
+          let window = windows.get(scope);
+          if (!window || now - window.start >= 1000) {
+            window = { start: now, count: 0 };
+            windows.set(scope, window);
           }
-          windowCount++;
-          if (windowCount > fault.rateLimitPerSecond) {
-            const retryAfter = fault.retryAfter ?? Math.max(1, Math.ceil((windowStart + 1000 - now) / 1000));
+          window.count++;
+          if (window.count > fault.rateLimitPerSecond) {
+            const retryAfter = fault.retryAfter ?? Math.max(1, Math.ceil((window.start + 1000 - now) / 1000));
             send(res, definition.errors.rateLimited(retryAfter));
             return;
           }
@@ -240,6 +273,7 @@ export async function startSimulator(
         if (faulty && response.status < 300 && response.body !== undefined) {
           if (fault.malformed) response = { ...response, body: '<html>502 Bad Gateway</html>{', contentType: 'application/json' };
           else if (fault.drift) response = { ...response, body: definition.drift(response.body, route) };
+          else if (fault.softDrift && method === 'GET') response = { ...response, body: softDrift(response.body) };
         }
         send(res, response);
       })();
@@ -258,8 +292,10 @@ export async function startSimulator(
     port,
     requests: () => ({ ...counts }),
     totalRequests: () => Object.values(counts).reduce((a, b) => a + b, 0),
+    responses: () => ({ ...statuses }),
     resetRequests: () => {
       counts = {};
+      statuses = {};
     },
     setFault: (next) => {
       fault = next ?? {};

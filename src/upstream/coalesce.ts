@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { Metrics } from '../metrics.js';
+import { noteCoalesced } from '../request-context.js';
 import { intercept, WRITE_OPERATIONS, type CallContext, type TicketProvider } from './provider.js';
 import { fromKyError } from './errors.js';
 
@@ -98,7 +99,10 @@ export function withCoalescing(provider: TicketProvider, metrics?: Metrics): Tic
   const operationOf = (key: string) => key.slice(0, key.indexOf(' '));
   const coalescer = new Coalescer(
     (reason, key) => fromKyError(reason, { provider: provider.key, operation: operationOf(key), write: false }),
-    (key) => metrics?.upstreamCoalesced.inc({ provider: provider.key, operation: operationOf(key) }),
+    (key) => {
+      metrics?.upstreamCoalesced.inc({ provider: provider.key, operation: operationOf(key) });
+      noteCoalesced(provider.key, operationOf(key));
+    },
   );
   return intercept(provider, (operation, args, call) => {
     if ((WRITE_OPERATIONS as readonly string[]).includes(operation)) return coalescer.write(() => call(args));

@@ -4,9 +4,11 @@ import type { z } from 'zod';
 import { BadUserInputError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
+import { observeUpstream, traceUpstream } from '../request-context.js';
 import { registerDerivedSecret } from '../secret.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
 import { BodyTooLargeError, createNodeHttpFetch, readCappedText } from './transport.js';
+import type { Pacer } from '../upstream/pacing.js';
 import {
   fromKyError,
   parseRetryAfter,
@@ -34,6 +36,8 @@ export interface HttpSettings {
   coalesce?: boolean | undefined;
   /** Largest upstream response body read; a longer one is aborted (UPSTREAM_BAD_RESPONSE). @default 10485760 */
   maxBodyBytes?: number | undefined;
+  /** Rate pacing per provider (src/upstream/pacing.ts); not from the environment, built by the registry. */
+  pacer?: Pacer | undefined;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -180,6 +184,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     try {
       const response = await transport(input, init);
       metrics?.upstreamRequests.inc({ provider, operation, status: String(response.status) });
+      if (settings.pacer && input instanceof Request) settings.pacer.observe(provider, new URL(input.url).pathname, response);
       return response;
     } catch (error) {
       const status = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError') ? 'timeout' : 'error';
@@ -194,7 +199,8 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     prefixUrl: options.baseUrl.replace(/\/+$/, '') + '/',
     timeout: settings.timeoutMs,
     headers: { accept: 'application/json', ...options.headers },
-    fetch: countingFetch,
+    // Each attempt carries the client request's trace and id (request-context.ts).
+    fetch: traceUpstream(provider, countingFetch),
     // Never follow a redirect: the auth headers would go along to wherever it points (the
     // fetch transport followed them cross-origin with HostUp's X-API-Key). A 3xx is an
     // unexpected answer, UPSTREAM_BAD_RESPONSE; the node:http transport never follows either.
@@ -260,6 +266,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     let response: Response;
     let text: string;
     try {
+      // Wait for the call's slot in the provider's rate budget, leaving one attempt's timeout
+      // of the deadline for the call itself; a slot further away is RATE_LIMITED at once.
+      await settings.pacer?.take(provider, call.path, call.operation, Math.max(0, settings.deadlineMs - settings.timeoutMs), signal);
       // The query string goes in the path: ky would build the Request twice to add it.
       response = await client(target(call), {
         method,
@@ -297,7 +306,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
 
   // Identical reads in flight are coalesced above this client, per provider (coalesce.ts),
   // where the parsing and mapping are shared too.
-  return { provider, call: perform };
+  return { provider, call: (call) => observeUpstream(provider, call.operation, call.method ?? 'get', () => perform(call)) };
 }
 
 /** The relative URL of a call: its path and query string, undefined values left out. */

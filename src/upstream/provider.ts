@@ -17,6 +17,15 @@ export interface ProviderDeps {
 export interface CallContext {
   /** Aborts with the client request or the operation's deadline. */
   signal?: AbortSignal | undefined;
+  /** The request's dealings with the read cache (src/upstream/cache.ts). */
+  cache?: CacheHints | undefined;
+}
+
+export interface CacheHints {
+  /** The client sent `Cache-Control: no-cache`: read from the provider (and refresh the cache). */
+  readThrough: boolean;
+  /** Each cached read says whether it was answered from cache, and how old the answer was. */
+  report(provider: ProviderKey, hit: boolean, ageMs: number): void;
 }
 
 /**

@@ -35,7 +35,8 @@ export interface TestServer {
 
 /** The sandbox and the gateway in-process, on ephemeral ports, with short test timeouts. */
 export async function startTestServer(options: { sandbox?: SandboxOptions; env?: Record<string, string> } = {}): Promise<TestServer> {
-  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...options.env });
+  // The read cache is off unless a test turns it on: most tests count the upstream calls each read makes.
+  const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CACHE_TTL_MS: '0', ...options.env });
   config.http = { ...testHttpSettings, ...config.http, ...(options.env?.UPSTREAM_TIMEOUT_MS ? {} : { timeoutMs: testHttpSettings.timeoutMs, deadlineMs: testHttpSettings.deadlineMs, maxRetryAfterMs: testHttpSettings.maxRetryAfterMs, backoffLimitMs: testHttpSettings.backoffLimitMs }) };
   const sandbox = await startSandbox({ tickets: 60, ...options.sandbox });
   const metrics = createMetrics();
@@ -76,6 +77,7 @@ export async function startTestServer(options: { sandbox?: SandboxOptions; env?:
         server.closeAllConnections();
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
+      await registry.close();
       await sandbox.close();
     },
   };

@@ -4,9 +4,10 @@ import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../../src/config.js';
 import { createHttpServer, createMetricsServer } from '../../src/http-server.js';
+import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createTicketgraph } from '../../src/server.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
@@ -347,25 +348,30 @@ describe('issue 13: the HTTP surface of a production gateway with client keys an
 
   describe('variants of the same gateway, over their own sockets', () => {
     const opened: Server[] = [];
-    const spies: { mockRestore(): void }[] = [];
+    type Level = 'debug' | 'info' | 'warn' | 'error';
+    /** Log lines (pino JSON, issue 21) of the variants, by level, for the levels a test captures. */
+    let sinks: Partial<Record<Level, string[]>> = {};
     afterEach(async () => {
-      for (const spy of spies.splice(0)) spy.mockRestore();
+      sinks = {};
       await Promise.all(opened.splice(0).map(shut));
     });
     /** The gateway with other settings, on the same sandbox and registry. */
     async function variant(change: (config: Config) => Partial<Config>): Promise<{ url: string; metrics: ReturnType<typeof createMetrics> }> {
       const config = { ...server.config, ...change(server.config) };
       const metrics = createMetrics();
-      const http = createHttpServer(createTicketgraph(config, { registry: server.registry, metrics }), config.server);
+      const logger = createLogger({
+        level: config.logLevel,
+        pretty: false,
+        write: (line) => {
+          const entry = JSON.parse(line) as { level: Level; msg: string; err?: { stack?: string } };
+          sinks[entry.level]?.push(entry.err?.stack ? `${entry.msg}\n${entry.err.stack}` : entry.msg);
+        },
+      });
+      const http = createHttpServer(createTicketgraph(config, { registry: server.registry, metrics, logger }), config.server);
       opened.push(http);
       return { url: await listen(http), metrics };
     }
-    const capture = (level: 'debug' | 'info' | 'warn' | 'error') => {
-      const lines: string[] = [];
-      const spy = vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
-      spies.push(spy);
-      return lines;
-    };
+    const capture = (level: Level) => (sinks[level] = []);
 
     it('item 3: with no client auth, /metrics is open on the main port', async () => {
       const { url } = await variant(() => ({ auth: { apiKeys: [], jwt: null } }));

@@ -69,6 +69,25 @@ describe('parseConfig', () => {
     expect(cursorKeyFor(parseConfig({ SANDBOX_SEED: '7' }))).not.toEqual(cursorKeyFor(parseConfig({})));
   });
 
+  it('issue 19: caches 5 s by default, per-provider TTLs override, 0 turns a provider off; Redis only when REDIS_URL is set', () => {
+    const shared = parseConfig({}).sharedState;
+    expect(shared.redisUrl).toBeNull();
+    expect(shared.cache).toEqual({ ttlMs: { spacebring: 5000, moov: 5000, hostup: 5000, zaia: 5000, sonzai: 5000 }, staleMs: 10_000, staleIfErrorMs: 60_000, maxEntries: 5000 });
+    const tuned = parseConfig({ CACHE_TTL_MS: '2000', MOOV_CACHE_TTL_MS: '0', CACHE_STALE_MS: '0', REDIS_URL: 'redis://:pw@cache:6379/0' }).sharedState;
+    expect(tuned.cache.ttlMs).toEqual({ spacebring: 2000, moov: 0, hostup: 2000, zaia: 2000, sonzai: 2000 });
+    expect(tuned.redisUrl?.reveal()).toBe('redis://:pw@cache:6379/0');
+    expect(JSON.stringify(tuned)).not.toContain('pw');
+    expect(() => parseConfig({ REDIS_URL: 'http://cache:6379' })).toThrow(/^REDIS_URL: /);
+    expect(() => parseConfig({ HOSTUP_CACHE_TTL_MS: '-5' })).toThrow(/^HOSTUP_CACHE_TTL_MS: /);
+  });
+
+  it('issue 19: paces live providers at their documented rates, the sandbox not at all, <PROVIDER>_MAX_RPS overrides', () => {
+    expect(parseConfig({}).sharedState.maxRps).toEqual({ spacebring: 0, moov: 0, hostup: 0, zaia: 0, sonzai: 0 });
+    const live = parseConfig({ HOSTUP_API_KEY: 'k', MOOV_ACCESS_TOKEN: 't', MOOV_ACCOUNT_IDS: 'a', MOOV_MAX_RPS: '10', SONZAI_MAX_RPS: '2.5' }).sharedState.maxRps;
+    expect(live).toEqual({ spacebring: 0, moov: 10, hostup: 10, zaia: 0, sonzai: 2.5 });
+    expect(() => parseConfig({ ZAIA_MAX_RPS: 'fast' })).toThrow(/^ZAIA_MAX_RPS: /);
+  });
+
   it('caps upstream bodies at 10 MiB unless UPSTREAM_MAX_BODY_BYTES says otherwise (issue 13)', () => {
     expect(parseConfig({}).http.maxBodyBytes).toBe(10 * 1024 * 1024);
     expect(parseConfig({ UPSTREAM_MAX_BODY_BYTES: '65536' }).http.maxBodyBytes).toBe(65536);
@@ -88,5 +107,21 @@ describe('parseConfig', () => {
     const sb = config.providers.spacebring;
     expect(sb.mode === 'live' && sb.settings.auth.kind).toBe('oauth');
     expect(sb.mode === 'live' && sb.settings.locationRefs).toEqual(['loc-a', 'loc-b']);
+  });
+
+  it('leaves OpenTelemetry off unless an OTEL_* variable picks an exporter (issue 21)', () => {
+    expect(parseConfig({}).otel).toEqual({ exporter: null, url: 'http://localhost:4318/v1/traces', serviceName: 'ticketgraph' });
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otel).toMatchObject({ exporter: 'otlp', url: 'http://collector:4318/v1/traces' });
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/traces', OTEL_SERVICE_NAME: 'tg-eu' }).otel).toMatchObject({ exporter: 'otlp', url: 'http://c:4318/traces', serviceName: 'tg-eu' });
+    expect(parseConfig({ OTEL_TRACES_EXPORTER: 'console' }).otel.exporter).toBe('console');
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).otel.exporter).toBeNull();
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }).otel.exporter).toBeNull();
+    expect(() => parseConfig({ OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow(/^OTEL_TRACES_EXPORTER: /);
+  });
+
+  it('bounds the SIGTERM drain by SHUTDOWN_GRACE_MS (issue 21)', () => {
+    expect(parseConfig({}).shutdownGraceMs).toBe(10_000);
+    expect(parseConfig({ SHUTDOWN_GRACE_MS: '2500' }).shutdownGraceMs).toBe(2500);
+    expect(() => parseConfig({ SHUTDOWN_GRACE_MS: '-1' })).toThrow(/^SHUTDOWN_GRACE_MS: /);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { basicAuth } from '../../src/upstream/http.js';
-import { createRedactingLogger, redact, Secret } from '../../src/secret.js';
+import { createLogger } from '../../src/logger.js';
+import { redact, Secret } from '../../src/secret.js';
 
 describe('redact', () => {
   it('removes configured credentials wherever they stand', () => {
@@ -31,19 +32,30 @@ describe('redact', () => {
   });
 });
 
-describe('createRedactingLogger', () => {
-  it('redacts strings, errors and objects, and keeps to its level', () => {
-    const lines: Array<[string, unknown[]]> = [];
-    const sink = Object.fromEntries(['debug', 'info', 'warn', 'error'].map((level) => [level, (...args: unknown[]) => lines.push([level, args])])) as never;
+describe('createLogger', () => {
+  it('redacts strings, errors and objects in every JSON line, and keeps to its level', () => {
+    const lines: string[] = [];
     const token = new Secret('tok_0123456789abcdef').reveal();
-    const logger = createRedactingLogger('warn', sink);
+    const logger = createLogger({ level: 'warn', pretty: false, write: (line) => lines.push(line) });
     logger.info(`calling with ${token}`);
     logger.warn(`calling with ${token}`);
-    logger.error(new Error(`upstream said no to ${token}`), { headers: { authorization: 'Bearer other-token-xyz' } });
-    expect(lines.map(([level]) => level)).toEqual(['warn', 'error']);
-    const text = JSON.stringify(lines);
+    logger.error({ err: new Error(`upstream said no to ${token}`), headers: { authorization: 'Bearer other-token-xyz' } }, 'failed');
+    logger.error(`headers were {"x-api-key":"zz-top-secret-1"}`);
+    const parsed = lines.map((line) => JSON.parse(line) as { level: string; msg: string });
+    expect(parsed.map((line) => line.level)).toEqual(['warn', 'error', 'error']);
+    const text = lines.join('');
     expect(text).not.toContain(token);
     expect(text).not.toContain('other-token-xyz');
+    expect(text).not.toContain('zz-top-secret-1');
     expect(text).toContain('upstream said no to [redacted]');
+  });
+
+  it('writes readable lines when pretty, redacted too', () => {
+    const lines: string[] = [];
+    const token = new Secret('tok_pretty_0123456789').reveal();
+    createLogger({ level: 'info', pretty: true, write: (line) => lines.push(line) }).info(`calling with ${token}`);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/INFO.*calling with \[redacted\]/);
+    expect(() => JSON.parse(lines[0]!) as unknown).toThrow();
   });
 });

@@ -47,6 +47,8 @@ export function createMoovSimulator(options: SimulatorOptions): SandboxProvider<
   const definition: SimulatorDefinition = {
     provider: 'moov',
     routes,
+    // Moov limits per account (40/s, 10/s for test accounts).
+    rateScope: (req) => req.params.accountID ?? '',
     authenticate: (req, route: Route) => {
       const basic = basicCredentials(req.headers);
       if (basic) return basic.user === credentials.publicKey && basic.password === credentials.secretKey ? 'ok' : 'unauthorized';

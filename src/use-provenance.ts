@@ -1,0 +1,35 @@
+import type { Plugin } from 'graphql-yoga';
+import { createAuthenticator } from './auth.js';
+import type { Config } from './config.js';
+import type { Context } from './context.js';
+import { currentScope } from './request-context.js';
+
+/** The request header that asks for the upstream calls behind a response. */
+export const TRACE_HEADER = 'ticketgraph-trace';
+
+/**
+ * Provenance, opt-in: with `ticketgraph-trace: 1`, `extensions.upstream` lists the upstream
+ * calls behind the response (provider, operation, method, status, duration, attempts,
+ * coalesced, cached). Honoured from an authenticated client, or outside production when no
+ * client auth is configured; ignored otherwise, since it tells how the providers behave.
+ */
+export function useProvenance(config: Config): Plugin<Context> {
+  // A second authenticator, silent: the one guarding /graphql already logs JWKS outages.
+  const authenticate = createAuthenticator(config.auth, { warn: () => {}, info: () => {} });
+  return {
+    async onRequest({ request }) {
+      if (request.headers.get(TRACE_HEADER)?.trim() !== '1') return;
+      const scope = currentScope();
+      if (!scope) return;
+      const allowed = authenticate ? (await authenticate(request)).ok : config.env !== 'production';
+      if (allowed) scope.upstream = [];
+    },
+    onExecute: () => ({
+      onExecuteDone: ({ result, setResult }) => {
+        const upstream = currentScope()?.upstream;
+        if (!upstream || !result || Symbol.asyncIterator in result) return;
+        setResult({ ...result, extensions: { ...result.extensions, upstream: upstream.map((call) => ({ ...call })) } });
+      },
+    }),
+  };
+}
