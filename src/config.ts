@@ -95,6 +95,11 @@ export interface Config {
    * behind client authentication when that is configured. @default null
    */
   metricsPort: number | null;
+  /**
+   * Key material of feed cursors (AES-256-GCM). Null: derived from the provider configuration,
+   * so replicas must share CURSOR_SECRET or the same provider settings. @default null
+   */
+  cursorSecret: Secret | null;
   server: ServerSettings;
   breaker: {
     /** Consecutive failures that open a provider's circuit. @default 5 */
@@ -212,6 +217,7 @@ const envSchema = z.object({
   CORS_ORIGINS: list(),
   CORS_MAX_AGE: int(0, 86_400),
   METRICS_PORT: int(1, 65535),
+  CURSOR_SECRET: str(),
   MAX_ENTITY_REPRESENTATIONS: int(1, 10_000),
   GRAPHIQL: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
   SERVER_REQUEST_TIMEOUT_MS: int(1000, 600_000),
@@ -333,6 +339,7 @@ export function parseConfig(source: EnvSource): Config {
   if (headersTimeoutMs > requestTimeoutMs) fail('SERVER_HEADERS_TIMEOUT_MS', `must not exceed SERVER_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
   const port = env.PORT ?? 4000;
   if (env.METRICS_PORT !== undefined && env.METRICS_PORT === port) fail('METRICS_PORT', 'must differ from PORT');
+  if (env.CURSOR_SECRET !== undefined && env.CURSOR_SECRET.length < 32) fail('CURSOR_SECRET', 'must be at least 32 characters');
   return {
     env: nodeEnv,
     port,
@@ -371,6 +378,7 @@ export function parseConfig(source: EnvSource): Config {
     graphiql: env.GRAPHIQL ? env.GRAPHIQL === 'true' : nodeEnv !== 'production',
     cors: corsConfig(env.CORS_ORIGINS, env.CORS_MAX_AGE ?? 600),
     metricsPort: env.METRICS_PORT ?? null,
+    cursorSecret: env.CURSOR_SECRET === undefined ? null : new Secret(env.CURSOR_SECRET),
     server: { requestTimeoutMs, headersTimeoutMs },
     breaker: { threshold: env.BREAKER_THRESHOLD ?? 5, cooldownMs: env.BREAKER_COOLDOWN_MS ?? 10_000 },
     sharedState: sharedState(env, providers),

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ProviderFilter, TicketProvider } from '../upstream/provider.js';
 import { isUpstreamError, UpstreamError } from '../upstream/errors.js';
 import { BadUserInputError } from '../errors.js';
@@ -9,6 +8,7 @@ import type { ProviderKey } from '../model/provider.js';
 import type { TicketModel } from '../model/ticket.js';
 import type { ProviderOutcomes } from '../outcomes.js';
 import type { Loaders } from '../loaders/index.js';
+import { hashFilter, openCursor, sealCursor, type SourcePosition } from './cursor.js';
 
 /** The feed filter after argument parsing: ids decoded, emails lower-cased. */
 export interface FeedFilter extends TicketFilterFields {
@@ -91,60 +91,26 @@ function compareKeys(a: Key, b: Key): number {
 }
 
 /**
- * The cursor: the key of the last ticket returned, and for each provider source the
- * position of the upstream page that holds its next unreturned ticket, in that
- * provider's own paging style (cursor token, page number, offset). `false` marks a
- * source walked to its end. Items at or above the last key are skipped on re-reading a
- * page, which keeps offset-paged providers free of duplicates when tickets are created
- * during a walk.
+ * The cursor (sealed in cursor.ts): the key of the last ticket returned, and for each
+ * provider source, by its place in the feed's source list, the position of the upstream
+ * page that holds its next unreturned ticket, in that provider's own paging style (cursor
+ * token, page number, offset). `false` marks a source walked to its end. Items at or above
+ * the last key are skipped on re-reading a page, which keeps offset-paged providers free of
+ * duplicates when tickets are created during a walk.
  */
-interface FeedCursor {
-  v: 1;
-  /** Hash of the filter: a cursor only continues the feed it came from. */
-  f: string;
-  /** Null when no ticket was returned yet (a page whose filter matched nothing within the fetch bound). */
-  k: [number, string] | null;
-  s: Record<string, string | null | false>;
-}
-
-export function filterHash(filter: FeedFilter): string {
+export function filterHash(filter: FeedFilter): Buffer {
   const json = JSON.stringify(filter, (_key, value: unknown) => {
     if (value instanceof Map) return [...value].map(([k, v]) => [k, [...(v as Set<string>)].sort()]).sort();
     if (value instanceof Set) return [...(value as Set<string>)].sort();
     return value;
   });
-  return createHash('sha256').update(json).digest('base64url').slice(0, 12);
-}
-
-function encodeCursor(cursor: FeedCursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-}
-
-export function decodeCursor(after: string, hash: string): FeedCursor {
-  const bad = (why: string) => new BadUserInputError(`Invalid after: ${why}`, { argument: 'after' });
-  if (after.length > 16_384 || !/^[A-Za-z0-9_-]+$/.test(after)) throw bad('not a cursor issued by ticketgraph');
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(after, 'base64url').toString('utf8'));
-  } catch {
-    throw bad('not a cursor issued by ticketgraph');
-  }
-  const c = value as Partial<FeedCursor> | null;
-  if (
-    !c || typeof c !== 'object' || c.v !== 1 || typeof c.f !== 'string' ||
-    (c.k !== null && (!Array.isArray(c.k) || c.k.length !== 2 || typeof c.k[0] !== 'number' || typeof c.k[1] !== 'string')) ||
-    !c.s || typeof c.s !== 'object' ||
-    !Object.values(c.s).every((p) => p === null || p === false || typeof p === 'string')
-  ) {
-    throw bad('not a cursor issued by ticketgraph');
-  }
-  if (c.f !== hash) throw bad('the cursor belongs to a feed with another filter');
-  return c as FeedCursor;
+  return hashFilter(json);
 }
 
 interface SourceState {
   provider: TicketProvider;
-  id: string;
+  /** Place in the feed's source list. */
+  index: number;
   source: string;
   /** Position of the page in `buffer` (null: first page). */
   position: string | null;
@@ -167,6 +133,8 @@ export interface FeedDeps {
   loaders: Loaders;
   outcomes: ProviderOutcomes;
   path: readonly (string | number)[];
+  /** Seals and opens cursors (cursorKeyFor in cursor.ts). */
+  cursorKey: Buffer;
 }
 
 /** Upper bound of upstream pages per source in one request, for filters pushed down nowhere. */
@@ -175,10 +143,14 @@ const MAX_FETCHES_PER_SOURCE = 10;
 export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketConnectionModel> {
   const { filter, first } = args;
   const hash = filterHash(filter);
-  const cursor = args.after ? decodeCursor(args.after, hash) : null;
-  const lastKey: Key | null = cursor?.k ?? null;
+  const cursor = args.after ? openCursor(args.after, deps.cursorKey) : null;
+  if (cursor && !cursor.filter.equals(hash)) {
+    throw new BadUserInputError('Invalid after: the cursor belongs to a feed with another filter', { argument: 'after' });
+  }
+  const lastKey: Key | null = cursor?.key ?? null;
 
-  const sources: SourceState[] = [];
+  /** Every source of the feed in a fixed order; the cursor holds positions by index in it. */
+  const listed: { provider: TicketProvider; source: string }[] = [];
   for (const provider of deps.providers) {
     if (filter.providers && !filter.providers.includes(provider.key)) continue;
     if (!personPossible(filter.assignee, provider.key) || !personPossible(filter.requester, provider.key)) continue;
@@ -187,14 +159,18 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
       deps.outcomes.unsupported(provider.key);
       continue;
     }
-    for (const source of provider.listSources(providerFilter(filter, provider.key))) {
-      const id = `${provider.key}|${source}`;
-      const position = cursor ? cursor.s[id] : null;
-      // A source the cursor does not know appeared after the walk began (new location/account): start it fresh.
-      if (position === false) continue;
-      sources.push({ provider, id, source, position: position ?? null, next: null, buffer: [], done: false, failed: false, fetches: 0, total: null });
-    }
+    for (const source of provider.listSources(providerFilter(filter, provider.key))) listed.push({ provider, source });
   }
+  // Same filter, other source list: the configuration changed (accounts, locations) since the cursor was issued.
+  if (cursor && cursor.positions.length !== listed.length) {
+    throw new BadUserInputError('Invalid after: the cursor was issued for another provider configuration', { argument: 'after' });
+  }
+  const sources: SourceState[] = [];
+  listed.forEach(({ provider, source }, index) => {
+    const position = cursor ? cursor.positions[index] : null;
+    if (position === false) return;
+    sources.push({ provider, index, source, position: position ?? null, next: null, buffer: [], done: false, failed: false, fetches: 0, total: null });
+  });
 
   const pageSize = (s: SourceState) => Math.min(s.provider.maxPageSize, Math.max(first + 1, 25));
 
@@ -246,17 +222,17 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
 
   await Promise.all(sources.map((s) => fetchPage(s).then(() => refill(s))));
 
-  const positionOf = (s: SourceState): string | null | false => {
+  const positionOf = (s: SourceState): SourcePosition => {
     if (s.failed) return s.position;
     if (s.buffer.length > 0) return s.position;
     if (s.done) return false;
     return s.next ?? s.position;
   };
 
-  const positions = () => {
-    const out: Record<string, string | null | false> = {};
-    for (const s of sources) out[s.id] = positionOf(s);
-    if (cursor) for (const [id, p] of Object.entries(cursor.s)) if (!(id in out)) out[id] = p;
+  /** Sources absent from `sources` were done when the cursor was issued. */
+  const positions = (): SourcePosition[] => {
+    const out: SourcePosition[] = listed.map(() => false);
+    for (const s of sources) out[s.index] = positionOf(s);
     return out;
   };
 
@@ -279,7 +255,7 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
     }
     const ticket = best.buffer.shift() as TicketModel;
     if (best.buffer.length === 0) await refill(best);
-    edges.push({ node: ticket, cursor: encodeCursor({ v: 1, f: hash, k: [ticket.updatedAt.getTime(), ticket.id], s: positions() }) });
+    edges.push({ node: ticket, cursor: sealCursor({ filter: hash, key: [ticket.updatedAt.getTime(), ticket.id], positions: positions() }, deps.cursorKey) });
   }
 
   const totals = sources.map((s) => s.total);
@@ -297,7 +273,7 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
       hasPreviousPage: Boolean(cursor),
       startCursor: edges[0]?.cursor ?? null,
       // A page that found nothing within the fetch bound still gives a cursor to go on from.
-      endCursor: edges.at(-1)?.cursor ?? (hasNextPage ? encodeCursor({ v: 1, f: hash, k: lastKey ? [lastKey[0], lastKey[1]] : null, s: positions() }) : null),
+      endCursor: edges.at(-1)?.cursor ?? (hasNextPage ? sealCursor({ filter: hash, key: lastKey, positions: positions() }, deps.cursorKey) : null),
     },
   };
 }

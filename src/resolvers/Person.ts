@@ -1,6 +1,7 @@
 import { BadUserInputError } from '../errors.js';
 import type { MembershipResolvers, PersonResolvers } from '../generated/resolvers-types.js';
 import { loadFeed } from '../feed/merge.js';
+import { cursorKeyFor } from '../feed/cursor.js';
 import { checkFirst, parseFeedFilter, pathOf } from './arguments.js';
 
 export function toPerson(email: string): { email: string } {
@@ -22,7 +23,7 @@ export const Person: PersonResolvers = {
         first: checkFirst(args.first, ctx.config.maxPageSize),
         after: args.after,
       },
-      { providers: ctx.registry.providers, loaders: ctx.loaders, outcomes: ctx.outcomes, path: pathOf(info.path) },
+      { providers: ctx.registry.providers, loaders: ctx.loaders, outcomes: ctx.outcomes, path: pathOf(info.path), cursorKey: cursorKeyFor(ctx.config) },
     );
   },
 };

@@ -2,6 +2,7 @@ import { BadUserInputError } from '../errors.js';
 import type { QueryResolvers } from '../generated/resolvers-types.js';
 import { decodeId } from '../ids.js';
 import { loadFeed } from '../feed/merge.js';
+import { cursorKeyFor } from '../feed/cursor.js';
 import { checkFirst, parseFeedFilter, pathOf } from './arguments.js';
 import { membershipById, tagById } from './Membership.js';
 import { toPerson } from './Person.js';
@@ -40,6 +41,7 @@ export const Query: QueryResolvers = {
         loaders: ctx.loaders,
         outcomes: ctx.outcomes,
         path: pathOf(info.path),
+        cursorKey: cursorKeyFor(ctx.config),
       },
     ),
 };

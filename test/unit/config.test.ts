@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
+import { cursorKeyFor } from '../../src/feed/cursor.js';
 
 describe('parseConfig', () => {
   it('defaults every provider to the sandbox when no credentials are set', () => {
@@ -54,6 +55,18 @@ describe('parseConfig', () => {
     expect(parseConfig({}).maxQueryCost).toBe(20_000);
     expect(parseConfig({ MAX_QUERY_COST: '5000' }).maxQueryCost).toBe(5000);
     expect(() => parseConfig({ MAX_QUERY_COST: '0' })).toThrow(/^MAX_QUERY_COST: /);
+  });
+
+  it('reads CURSOR_SECRET as a Secret of at least 32 characters; unset, cursors derive their key from the provider config (issue 14)', () => {
+    expect(parseConfig({}).cursorSecret).toBeNull();
+    const config = parseConfig({ CURSOR_SECRET: 'a-cursor-secret-of-thirty-two-chars!' });
+    expect(config.cursorSecret?.reveal()).toBe('a-cursor-secret-of-thirty-two-chars!');
+    expect(JSON.stringify(config)).not.toContain('a-cursor-secret');
+    expect(() => parseConfig({ CURSOR_SECRET: 'too-short' })).toThrow(/^CURSOR_SECRET: /);
+    // Replicas: same config, same key; another secret or other provider settings, another key.
+    expect(cursorKeyFor(parseConfig({}))).toEqual(cursorKeyFor(parseConfig({})));
+    expect(cursorKeyFor(config)).not.toEqual(cursorKeyFor(parseConfig({})));
+    expect(cursorKeyFor(parseConfig({ SANDBOX_SEED: '7' }))).not.toEqual(cursorKeyFor(parseConfig({})));
   });
 
   it('issue 19: caches 5 s by default, per-provider TTLs override, 0 turns a provider off; Redis only when REDIS_URL is set', () => {

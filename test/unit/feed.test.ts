@@ -3,6 +3,8 @@ import type { Registry } from '../../src/providers/registry.js';
 import { UpstreamError } from '../../src/upstream/errors.js';
 import { BadUserInputError } from '../../src/errors.js';
 import { loadFeed, type FeedFilter } from '../../src/feed/merge.js';
+
+const CURSOR_KEY = Buffer.alloc(32, 7);
 import { createLoaders } from '../../src/loaders/index.js';
 import type { TicketModel } from '../../src/model/ticket.js';
 import { ProviderOutcomes } from '../../src/outcomes.js';
@@ -22,7 +24,7 @@ function deps(providers: FakeProvider[]) {
   const outcomes = new ProviderOutcomes();
   const registry = { providers, get: (k: string) => providers.find((p) => p.key === k)!, has: () => true, status: () => [] } as unknown as Registry;
   const signal = new AbortController().signal;
-  return { providers, outcomes, path: ['tickets'], loaders: createLoaders({ registry, outcomes, signal, concurrency: 4 }) };
+  return { providers, outcomes, path: ['tickets'], cursorKey: CURSOR_KEY, loaders: createLoaders({ registry, outcomes, signal, concurrency: 4 }) };
 }
 
 const order = (tickets: TicketModel[]) =>
