@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Registry } from '../providers/registry.js';
 import { isUpstreamError } from '../upstream/errors.js';
+import { READ_THROUGH } from '../upstream/provider.js';
 import type { Metrics } from '../metrics.js';
 import type { Secret } from '../secret.js';
 import type { TicketChangeKind } from './events.js';
@@ -118,11 +119,11 @@ export async function handleMoovWebhook(headers: Headers, bodyText: string, deps
   try {
     const nativeId = `${data.data.accountID}/${data.data.ticketID}`;
     const signal = AbortSignal.timeout(10_000);
-    const ticket = await provider.getTicket(nativeId, { signal });
+    const ticket = await provider.getTicket(nativeId, { signal, cache: READ_THROUGH });
     const kind = KIND_OF_EVENT[envelope.type] ?? (data.data.status !== undefined ? 'STATUS_CHANGED' : 'UPDATED');
     let activity = null;
     if (kind === 'COMMENTED' && provider.listActivities) {
-      const timeline = await provider.listActivities(ticket, { signal });
+      const timeline = await provider.listActivities(ticket, { signal, cache: READ_THROUGH });
       activity = timeline.filter((a) => a.kind === 'COMMENT').at(-1) ?? null;
     }
     const occurredAt = new Date(envelope.createdOn);

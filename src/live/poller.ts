@@ -1,5 +1,5 @@
 import type { LiveSettings } from '../config.js';
-import type { TicketProvider } from '../upstream/provider.js';
+import { READ_THROUGH, type TicketProvider } from '../upstream/provider.js';
 import type { Registry } from '../providers/registry.js';
 import type { Metrics } from '../metrics.js';
 import type { ActivityModel } from '../model/activity.js';
@@ -75,8 +75,8 @@ export function startPollers(deps: PollerDeps): Pollers {
     if (budget.timelines <= 0) return { kind: 'UPDATED', activity: null };
     budget.timelines--;
     let timeline: ActivityModel[] | undefined = ticket.activities;
-    if (!timeline && provider.timeline === 'separate' && provider.listActivities) timeline = await provider.listActivities(ticket, {});
-    else if (!timeline && provider.timeline === 'detail') timeline = (await provider.getTicket(ticket.nativeId, {})).activities;
+    if (!timeline && provider.timeline === 'separate' && provider.listActivities) timeline = await provider.listActivities(ticket, { cache: READ_THROUGH });
+    else if (!timeline && provider.timeline === 'detail') timeline = (await provider.getTicket(ticket.nativeId, { cache: READ_THROUGH })).activities;
     const newest = (timeline ?? []).filter((activity) => activity.createdAt.getTime() > before.u).at(-1);
     return newest ? { kind: kindOfActivity(newest), activity: newest } : { kind: 'UPDATED', activity: null };
   }
@@ -88,7 +88,7 @@ export function startPollers(deps: PollerDeps): Pollers {
     let newest = watermark ?? 0;
     let cursor: string | null = null;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const result = await provider.listTickets({ source, cursor, limit: Math.min(PAGE_SIZE, provider.maxPageSize), filter: {} }, {});
+      const result = await provider.listTickets({ source, cursor, limit: Math.min(PAGE_SIZE, provider.maxPageSize), filter: {} }, { cache: READ_THROUGH });
       let reachedWatermark = false;
       for (const ticket of result.tickets) {
         const updated = ticket.updatedAt.getTime();

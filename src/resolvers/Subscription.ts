@@ -5,6 +5,7 @@ import type { SubscriptionResolvers } from '../generated/resolvers-types.js';
 import type { TicketChangeEvent } from '../live/events.js';
 import { matchesFilter } from '../feed/merge.js';
 import { createLoaders } from '../loaders/index.js';
+import { READ_THROUGH } from '../upstream/provider.js';
 import { ProviderOutcomes } from '../outcomes.js';
 import { parseFeedFilter } from './arguments.js';
 
@@ -24,7 +25,8 @@ function freshRequestState(ctx: Context): void {
   releases.set(ctx, release);
   ctx.signal = signal;
   ctx.outcomes = new ProviderOutcomes();
-  ctx.loaders = createLoaders({ registry: ctx.registry, outcomes: ctx.outcomes, signal, concurrency: ctx.config.concurrency });
+  // An event says the ticket just changed: its fields are read through the read cache, never from before the change.
+  ctx.loaders = createLoaders({ registry: ctx.registry, outcomes: ctx.outcomes, signal, concurrency: ctx.config.concurrency, cache: READ_THROUGH });
 }
 
 export const Subscription: SubscriptionResolvers = {

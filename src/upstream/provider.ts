@@ -30,6 +30,13 @@ export interface CacheHints {
 }
 
 /**
+ * Reads that look for changes (webhook read-backs, polling) must see the provider's present
+ * state, not a cached answer from before the change: they read through, which also refreshes
+ * the cache for everyone else.
+ */
+export const READ_THROUGH: CacheHints = { readThrough: true, report: () => {} };
+
+/**
  * The feed filter as the provider sees it. A provider pushes down what its API can
  * filter on and ignores the rest: the feed applies the whole filter again after fetching.
  */

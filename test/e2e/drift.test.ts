@@ -74,7 +74,7 @@ describe('provider drift reporting (issue 21)', () => {
     server.sandbox.setFault('hostup', { drift: true });
     try {
       const result = await server.gql<Result>('{ tickets(first: 5, filter: { providers: [HOSTUP] }) { nodes { id } } }');
-      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', provider: 'hostup' });
+      expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', provider: 'HOSTUP' });
     } finally {
       server.sandbox.setFault('hostup', null);
     }

@@ -42,6 +42,8 @@ describe('operations: request ids, JSON logs, trace context (issue 21)', () => {
     const sandboxUrl = new URL(hostup.baseUrl);
     upstream = await startRecordingUpstream(sandboxUrl.origin);
     const config = parseConfig({
+      // These tests count upstream calls: no read cache (on by default since issue 19).
+      CACHE_TTL_MS: '0',
       NODE_ENV: 'production',
       LOG_LEVEL: 'info',
       TICKETGRAPH_PROVIDERS: 'hostup',

@@ -34,6 +34,8 @@ describe('readiness and drain (issue 21)', () => {
   async function start(readiness: Readiness, graceMs: number): Promise<{ server: Server; base: string; drain: () => Promise<void> }> {
     const hostup = sandbox.settings('hostup');
     const config = parseConfig({
+      // These tests count upstream calls: no read cache (on by default since issue 19).
+      CACHE_TTL_MS: '0',
       NODE_ENV: 'test',
       TICKETGRAPH_PROVIDERS: 'hostup',
       HOSTUP_API_KEY: hostup.apiKey.reveal(),
@@ -58,11 +60,11 @@ describe('readiness and drain (issue 21)', () => {
     try {
       const starting = await fetch(`${base}/ready`);
       expect(starting.status).toBe(503);
-      expect(await starting.json()).toEqual({ status: 'starting', pending: ['sandbox'], providers: { hostup: 'CLOSED' } });
+      expect(await starting.json()).toEqual({ status: 'starting', pending: ['sandbox'], redis: 'off', providers: { hostup: 'CLOSED' } });
       readiness.pass('sandbox');
       const ready = await fetch(`${base}/ready`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: 'ready', providers: { hostup: 'CLOSED' } });
+      expect(await ready.json()).toEqual({ status: 'ready', redis: 'off', providers: { hostup: 'CLOSED' } });
     } finally {
       await drain();
     }

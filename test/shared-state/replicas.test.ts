@@ -57,7 +57,7 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
   while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
-const cacheOf = (result: Result<unknown>, provider: string) => result.extensions?.providers?.find((p) => p.provider === provider)?.cache;
+const cacheOf = (result: Result<unknown>, provider: string) => result.extensions?.providers?.find((p) => p.provider === provider.toUpperCase())?.cache;
 
 const TICKET = 'query ($id: ID!) { ticket(id: $id) { id title activities(first: 500) { nodes { kind ... on CommentActivity { body } } } } }';
 type TicketData = { ticket: { id: string; activities: { nodes: { kind: string; body?: string }[] } } };
@@ -186,7 +186,7 @@ describe('two replicas sharing one Redis (issue 19)', () => {
         { x, y },
       );
       expect(result.errors).toHaveLength(1);
-      expect(result.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', provider: 'sonzai' });
+      expect(result.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', provider: 'SONZAI' });
       expect(result.errors![0]!.extensions!.retryAfter).toBeGreaterThanOrEqual(1);
       expect([result.data!.x, result.data!.y].filter(Boolean)).toHaveLength(1);
       expect(sandbox.totalRequests('sonzai')).toBe(1);

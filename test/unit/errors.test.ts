@@ -21,13 +21,13 @@ describe('maskError', () => {
     const cause = new Error('GET https://api.example/secret?token=abc failed');
     const upstream = new UpstreamError('UPSTREAM_UNAVAILABLE', 'moov is unavailable', { provider: 'moov', operation: 'getTicket', status: 503 }, { cause });
     const masked = maskError(inResolver(upstream), 'Unexpected error.') as GraphQLError;
-    expect(masked.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', provider: 'moov', status: 503 });
+    expect(masked.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', provider: 'MOOV', status: 503 });
     expect(JSON.stringify(masked.toJSON())).not.toContain('token=abc');
   });
 
   it('finds a known error behind a wrapper (a thrown error with it as cause)', () => {
     const masked = maskError(new Error('wrapped', { cause: new ProviderNotConfiguredError('hostup') }), 'Unexpected error.') as GraphQLError;
-    expect(masked.extensions).toMatchObject({ code: 'PROVIDER_NOT_CONFIGURED', provider: 'hostup' });
+    expect(masked.extensions).toMatchObject({ code: 'PROVIDER_NOT_CONFIGURED', provider: 'HOSTUP' });
   });
 
   it('masks anything else as INTERNAL_SERVER_ERROR with the generic message, and logs the detail', () => {
