@@ -74,6 +74,9 @@ export async function startService<T>(
   return { service, value };
 }
 
+/** The line main.ts prints once it listens, whatever LOG_LEVEL says: its port. */
+export const LISTENING = /ticketgraph: listening on http:\/\/[^:]+:(\d+)\/graphql/;
+
 /** `node --import tsx <file>`: the process itself, so its pid is the one whose memory we read. */
 export const tsxArgs = (file: string, ...rest: string[]) => ['--import', 'tsx', file, ...rest];
 
@@ -247,6 +250,8 @@ export async function sequential(target: Target, seconds: number): Promise<LoadR
  */
 export const WITHOUT_SHARED_STATE: Record<string, string> = {
   CACHE_TTL_MS: '0',
+  // Polling for live changes would add upstream calls the scenarios do not make.
+  CHANGES_POLL_MS: '0',
   SPACEBRING_MAX_RPS: '0',
   MOOV_MAX_RPS: '0',
   HOSTUP_MAX_RPS: '0',

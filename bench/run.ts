@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import {
   gql,
   graphqlTarget,
+  LISTENING,
   load,
   memoryOf,
   parseJsonLine,
@@ -198,7 +199,7 @@ async function main(): Promise<void> {
   const gateway = await startService<string>('ticketgraph', process.execPath, tsxArgs('src/main.ts'), {
     cwd: root,
     env: { ...info.env, ...WITHOUT_SHARED_STATE, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    ready: (line) => /GraphiQL at http:\/\/localhost:(\d+)\//.exec(line)?.[1],
+    ready: (line) => LISTENING.exec(line)?.[1],
   });
   services.push(gateway.service);
   const gatewayUrl = `http://127.0.0.1:${gateway.value}/graphql`;
@@ -272,7 +273,7 @@ async function main(): Promise<void> {
     const lone = await startService<string>('ticketgraph (coalescing off)', process.execPath, tsxArgs('src/main.ts'), {
       cwd: root,
       env: { ...info.env, ...WITHOUT_SHARED_STATE, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', UPSTREAM_COALESCE: 'off' },
-      ready: (line) => /GraphiQL at http:\/\/localhost:(\d+)\//.exec(line)?.[1],
+      ready: (line) => LISTENING.exec(line)?.[1],
     });
     services.push(lone.service);
     const loneUrl = `http://127.0.0.1:${lone.value}/graphql`;

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseJsonLine, SandboxAdmin, startService, tsxArgs, type Service } from './lib.js';
+import { LISTENING, parseJsonLine, SandboxAdmin, startService, tsxArgs, type Service } from './lib.js';
 import type { SandboxInfo } from './sandbox-process.js';
 
 /*
@@ -89,7 +89,7 @@ async function runSetup(setup: string, info: SandboxInfo, admin: SandboxAdmin, r
     const gateway = await startService<string>(`ticketgraph-${i}`, process.execPath, tsxArgs('src/main.ts'), {
       cwd: root,
       env: { ...info.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
-      ready: (line) => /GraphiQL at http:\/\/localhost:(\d+)\//.exec(line)?.[1],
+      ready: (line) => LISTENING.exec(line)?.[1],
     });
     mine.push(gateway.service);
     urls.push(`http://127.0.0.1:${gateway.value}/graphql`);

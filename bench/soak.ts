@@ -3,7 +3,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
-import { gql, memoryOf, parseJsonLine, SandboxAdmin, startService, tsxArgs, WITHOUT_SHARED_STATE, type Service } from './lib.js';
+import { gql, LISTENING, memoryOf, parseJsonLine, SandboxAdmin, startService, tsxArgs, WITHOUT_SHARED_STATE, type Service } from './lib.js';
 import type { SandboxInfo } from './sandbox-process.js';
 
 /*
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const gateway = await startService<string>('ticketgraph', process.execPath, tsxArgs('src/main.ts'), {
     cwd: root,
     env: { ...sandbox.value.env, ...WITHOUT_SHARED_STATE, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    ready: (line) => /GraphiQL at http:\/\/localhost:(\d+)\//.exec(line)?.[1],
+    ready: (line) => LISTENING.exec(line)?.[1],
   });
   services.push(gateway.service);
   const url = `http://127.0.0.1:${gateway.value}/graphql`;

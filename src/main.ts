@@ -69,6 +69,8 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ port }, `${config.graphiql ? 'GraphiQL' : 'GraphQL'} at http://localhost:${port}/graphql`);
+    // Whatever LOG_LEVEL says: scripts that start the gateway (the bench, the soak) wait for this line.
+    console.log(`ticketgraph: listening on http://${config.host}:${port}/graphql`);
     if (sandbox && sandboxWebhookSecret) {
       void fetch(`${sandbox.url('moov')}/__sandbox/webhooks`, {
         method: 'PUT',
