@@ -66,8 +66,11 @@ function headersOf<K extends ProviderKey>(key: K, s: ProviderSettingsMap[K]): Re
     }
     case 'hostup':
       return { ...json, authorization: `Bearer ${(s as ProviderSettingsMap['hostup']).apiKey.reveal()}` };
-    case 'zaia':
-      return { ...json, authorization: `Bearer ${(s as ProviderSettingsMap['zaia']).apiKey.reveal()}` };
+    case 'zaia': {
+      // The key as it is, as the seed says (Bearer only where ZAIA_AUTH_SCHEME=bearer says so).
+      const z = s as ProviderSettingsMap['zaia'];
+      return { ...json, authorization: z.authScheme === 'bearer' ? `Bearer ${z.apiKey.reveal()}` : z.apiKey.reveal() };
+    }
     default:
       return { ...json, authorization: `Bearer ${(s as ProviderSettingsMap['sonzai']).token.reveal()}` };
   }
