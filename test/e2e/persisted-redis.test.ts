@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ApolloClient, CombinedGraphQLErrors, HttpLink, InMemoryCache, gql } from '@apollo/client-4';
+import { PersistedQueryLink } from '@apollo/client-4/link/persisted-queries';
+import { print } from 'graphql';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../src/config.js';
@@ -164,6 +167,45 @@ describe('trusted documents from a Redis key (issue 15)', () => {
       await gateway.documents.refresh();
       expect((await post(gateway.url, persisted(LISTED))).body.errors).toBeUndefined();
       expect(await ready(gateway.url)).toBe(200);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("serves Apollo Client 4's persisted-query link by hash alone once the client's deploy has published its manifest", async () => {
+    await writer.set('manifest:apollo-client', codegenManifest(LISTED));
+    const gateway = await startGateway('manifest:apollo-client');
+    try {
+      await gateway.documents.refresh();
+      // The document exactly as the link hashes it (Apollo Client adds __typename): what a manifest generator records.
+      const hashed: string[] = [];
+      const link = new PersistedQueryLink({
+        generateHash: (document) => {
+          const text = print(document);
+          hashed.push(text);
+          return sha256(text);
+        },
+        useGETForHashedQueries: true,
+      }).concat(new HttpLink({ uri: `${gateway.url}/graphql` }));
+      const client = new ApolloClient({ link, cache: new InMemoryCache() });
+      const query = gql`
+        query ApolloClientProviders {
+          providers {
+            provider
+            configured
+          }
+        }
+      `;
+      const before = await client.query({ query, errorPolicy: 'all', fetchPolicy: 'network-only' });
+      expect(CombinedGraphQLErrors.is(before.error)).toBe(true);
+      expect((before.error as CombinedGraphQLErrors).errors[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
+
+      await writer.set('manifest:apollo-client', codegenManifest(LISTED, hashed[0]!));
+      await gateway.documents.refresh();
+      // An enforcing gateway refuses a document sent as text, so an answer proves the link sent the hash alone.
+      const after = await client.query({ query, fetchPolicy: 'network-only' });
+      expect(after.error).toBeUndefined();
+      expect((after.data as { providers: unknown[] }).providers).toHaveLength(5);
     } finally {
       await gateway.close();
     }
