@@ -124,6 +124,7 @@ export function watchRedisManifest(options: RedisManifestOptions): TrustedDocume
             resolve();
           };
           const timer = setTimeout(done, 2000);
+          timer.unref();
           client.once('ready', done);
         });
   const read = async () => {
