@@ -21,6 +21,7 @@ import {
   WITHOUT_SHARED_STATE,
 } from './lib.js';
 import { ENTITIES_QUERY, FEED_QUERY, TICKET_QUERY } from './queries.js';
+import { measureDeferredFeed } from './deferred.js';
 import type { SandboxInfo } from './sandbox-process.js';
 
 /*
@@ -30,6 +31,7 @@ import type { SandboxInfo } from './sandbox-process.js';
  *   BENCH_DURATION   seconds per measured run (6)       BENCH_WARMUP   seconds of warm-up (2)
  *   BENCH_CONNECTIONS concurrent connections (10)        BENCH_TICKETS  sandbox tickets per provider (300)
  *   BENCH_ONLY       comma list of implementations: ticketgraph,floor,ceiling,apollo-rest,mesh
+ *   BENCH_DEFER_PAIRS deferred + eager pairs of scenario 5 at concurrency 1 (40)
  */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -301,6 +303,29 @@ async function main(): Promise<void> {
 
   for (const impl of impls) for (const scenario of Object.keys(scenarios) as ScenarioKey[]) await measure(impl, scenario, admin);
 
+  // Scenario 5 (issue 15): the feed with its timelines under @defer, against the eager feed in the same run.
+  let deferredSummary: string | null = null;
+  if (want('ticketgraph')) {
+    try {
+      const deferred = await measureDeferredFeed({
+        url: gatewayUrl,
+        pid: gateway.service.pid,
+        admin,
+        settle,
+        first: 50,
+        connections: CONNECTIONS,
+        warmupSeconds: WARMUP,
+        seconds: DURATION,
+        sequentialPairs: Number(process.env.BENCH_DEFER_PAIRS ?? 40),
+      });
+      rows.push(...deferred.rows);
+      deferredSummary = deferred.summary;
+      log(deferred.summary);
+    } catch (error) {
+      skipped.push(`ticketgraph / 5. @defer feed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   if (want('ceiling')) {
     try {
       const ceiling = await startService<{ url: string }>('ceiling', process.execPath, tsxArgs('bench/ceiling.ts', snapshotFile), {
@@ -406,6 +431,7 @@ async function main(): Promise<void> {
         ` ticketgraph / ceiling = ${ratio(rps('ticketgraph', scenario), rps('ceiling (bare yoga, memory)', scenario))}`,
     );
   }
+  if (deferredSummary) console.log(deferredSummary);
   console.log('Upstream calls per request as first grows:');
   console.log(growthLines.join('\n'));
   if (skipped.length) console.log(`Skipped:\n${skipped.map((s) => `- ${s}`).join('\n')}`);

@@ -123,9 +123,13 @@ export interface Config {
   /** Live changes: polling and webhooks behind `Subscription.ticketChanged`. */
   live: LiveSettings;
   persistedOperations: {
-    /** Trusted documents: a JSON manifest hash → document, as graphql-codegen's client preset writes it. @default null */
+    /** Trusted documents: a JSON manifest hash → document, as graphql-codegen's client preset (or Apollo's manifest generator) writes it. @default null */
     file: string | null;
-    /** Run only the manifest's documents, by hash (requires `file`). @default false */
+    /** The same manifest in a Redis string key (on `sharedState.redisUrl`), read again every `reloadMs`. @default null */
+    redisKey: string | null;
+    /** How often the Redis key is read again. @default 10000 */
+    reloadMs: number;
+    /** Run only the manifest's documents, by hash (requires `file` or `redisKey`). @default false */
     only: boolean;
   };
   sandbox: {
@@ -234,6 +238,8 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url(),
   OTEL_SERVICE_NAME: str(),
   PERSISTED_OPERATIONS_FILE: str(),
+  PERSISTED_OPERATIONS_REDIS_KEY: str(),
+  PERSISTED_OPERATIONS_RELOAD_MS: int(100, 3_600_000),
   PERSISTED_OPERATIONS_ONLY: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional()),
   SANDBOX_SEED: int(0, 2 ** 31 - 1),
   SANDBOX_TICKETS: int(0, 100_000),
@@ -329,9 +335,11 @@ export function parseConfig(source: EnvSource): Config {
     TICKETGRAPH_JWKS: env.TICKETGRAPH_JWKS,
   });
   if (env.TICKETGRAPH_API_KEYS?.some((key) => key.length < 16)) fail('TICKETGRAPH_API_KEYS', 'each key must be at least 16 characters');
-  if (env.PERSISTED_OPERATIONS_ONLY === 'true' && !env.PERSISTED_OPERATIONS_FILE) {
-    fail('PERSISTED_OPERATIONS_FILE', 'required because PERSISTED_OPERATIONS_ONLY is true (the manifest of allowed operations)');
+  if (env.PERSISTED_OPERATIONS_ONLY === 'true' && !env.PERSISTED_OPERATIONS_FILE && !env.PERSISTED_OPERATIONS_REDIS_KEY) {
+    fail('PERSISTED_OPERATIONS_FILE', 'required because PERSISTED_OPERATIONS_ONLY is true (the manifest of allowed operations), or PERSISTED_OPERATIONS_REDIS_KEY');
   }
+  if (env.PERSISTED_OPERATIONS_REDIS_KEY && env.PERSISTED_OPERATIONS_FILE) fail('PERSISTED_OPERATIONS_REDIS_KEY', 'set together with PERSISTED_OPERATIONS_FILE; the manifest comes from one of them');
+  if (env.PERSISTED_OPERATIONS_REDIS_KEY && !env.REDIS_URL) fail('PERSISTED_OPERATIONS_REDIS_KEY', 'requires REDIS_URL (the Redis holding the manifest)');
   if (env.TICKETGRAPH_JWT_MAX_AGE !== undefined && !jwtParts) fail('TICKETGRAPH_JWT_MAX_AGE', 'set without TICKETGRAPH_JWT_ISSUER, TICKETGRAPH_JWT_AUDIENCE and TICKETGRAPH_JWKS');
   const requestTimeoutMs = env.SERVER_REQUEST_TIMEOUT_MS ?? 30_000;
   const headersTimeoutMs = env.SERVER_HEADERS_TIMEOUT_MS ?? Math.min(10_000, requestTimeoutMs);
@@ -392,7 +400,12 @@ export function parseConfig(source: EnvSource): Config {
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
     live: live(env, providers),
-    persistedOperations: { file: env.PERSISTED_OPERATIONS_FILE ?? null, only: env.PERSISTED_OPERATIONS_ONLY === 'true' },
+    persistedOperations: {
+      file: env.PERSISTED_OPERATIONS_FILE ?? null,
+      redisKey: env.PERSISTED_OPERATIONS_REDIS_KEY ?? null,
+      reloadMs: env.PERSISTED_OPERATIONS_RELOAD_MS ?? 10_000,
+      only: env.PERSISTED_OPERATIONS_ONLY === 'true',
+    },
     sandbox: { seed: env.SANDBOX_SEED ?? 42, tickets: env.SANDBOX_TICKETS ?? 300, faults: env.SANDBOX_FAULTS ?? {} },
   };
 }

@@ -15,6 +15,7 @@ import { redact, Secret } from './secret.js';
 import { createDrain, Readiness } from './readiness.js';
 import { createTicketgraph } from './server.js';
 import { startTracing } from './telemetry.js';
+import { openTrustedDocuments } from './trusted-documents.js';
 
 function readConfig(): Config {
   try {
@@ -53,11 +54,12 @@ async function main(): Promise<void> {
   const registry = createRegistry(config, { http: config.http, metrics, sandbox });
   // Config parsed and the sandbox up (both awaited above): a Redis-backed feature adds its own check.
   const readiness = new Readiness();
+  const trustedDocuments = openTrustedDocuments(config.persistedOperations, { redisUrl: config.sharedState.redisUrl, readiness, logger });
   // On the sandbox, Moov's simulator sends its webhooks to this gateway, signed with a secret made up here.
   const sandboxWebhookSecret = sandbox?.providers.includes('moov') && !config.live.moovWebhook ? randomBytes(32).toString('hex') : null;
   if (sandboxWebhookSecret) config.live.moovWebhook = { secret: new Secret(sandboxWebhookSecret), toleranceMs: 300_000 };
   const live = createLiveHub({ redisUrl: config.sharedState.redisUrl?.reveal() ?? null, metrics });
-  const yoga = createTicketgraph(config, { registry, metrics, logger, readiness, live });
+  const yoga = createTicketgraph(config, { registry, metrics, logger, readiness, live, trustedDocuments });
   const server = createHttpServer(yoga, config.server);
   // GraphQL over WebSocket on the same path; SSE needs nothing more than yoga itself.
   const closeWebSocket = attachWebSocket(server, yoga, createAuthenticator(config.auth), { maxPayload: config.maxBodyBytes });
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
     void pollers
       .stop()
       .then(() => drain())
-      .then(() => Promise.allSettled([live.close(), registry.close(), sandbox?.close(), tracing?.shutdown()]))
+      .then(() => Promise.allSettled([live.close(), trustedDocuments.close(), registry.close(), sandbox?.close(), tracing?.shutdown()]))
       .finally(() => {
         logger.info('stopped');
         process.exit(0);

@@ -14,6 +14,11 @@ export class Readiness {
     for (const name of pending) this.#pending.add(name);
   }
 
+  /** Names one more check that must pass (a feature set up after construction). */
+  require(name: string): void {
+    this.#pending.add(name);
+  }
+
   pass(name: string): void {
     this.#pending.delete(name);
   }

@@ -35,7 +35,8 @@ import { useGraphiQL } from './use-graphiql.js';
 import { useHideSuggestions } from './use-hide-suggestions.js';
 import { useIncrementalDelivery } from './use-incremental-delivery.js';
 import { useInputGuard } from './use-input-guard.js';
-import { loadManifest, usePersistedDocuments } from './use-persisted-documents.js';
+import { openTrustedDocuments, type TrustedDocuments } from './trusted-documents.js';
+import { usePersistedDocuments } from './use-persisted-documents.js';
 import { useProviderOutcomes } from './use-provider-outcomes.js';
 import { useRoutes } from './use-routes.js';
 import { useCostLimit } from './use-cost-limit.js';
@@ -86,6 +87,11 @@ export interface TicketgraphDeps {
   readiness?: Readiness | undefined;
   /** The live change feed; an in-process one when not given (main.ts passes the Redis-backed one). */
   live?: LiveHub;
+  /**
+   * The trusted-documents manifest. Required with PERSISTED_OPERATIONS_REDIS_KEY: main.ts
+   * opens it (a Redis connection it closes on shutdown); read from the file when not given.
+   */
+  trustedDocuments?: TrustedDocuments | undefined;
 }
 
 export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
@@ -100,6 +106,8 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
   const log = yogaLogger(logger, clientErrorCode);
   // With METRICS_PORT, main.ts serves /metrics on its own server and the main port has none.
   const metricsEndpoint = config.metricsPort === null ? '/metrics' : null;
+  if (!deps.trustedDocuments && config.persistedOperations.redisKey) throw new Error('createTicketgraph: pass deps.trustedDocuments (openTrustedDocuments) when the manifest is in Redis');
+  const trustedDocuments = deps.trustedDocuments ?? openTrustedDocuments(config.persistedOperations, { redisUrl: null });
   return createYoga<Record<string, never>, Context>({
     schema: limitEntityRepresentations(createSchema(), config.maxEntityRepresentations),
     graphqlEndpoint: '/graphql',
@@ -157,7 +165,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       useClientAuth(createAuthenticator(config.auth, log)),
       useCsrfGuard(),
       // Before the input guard, so it also checks the documents persisted queries stand for.
-      usePersistedDocuments({ manifest: config.persistedOperations.file ? loadManifest(config.persistedOperations.file) : null, only: config.persistedOperations.only }),
+      usePersistedDocuments({ manifest: trustedDocuments, only: config.persistedOperations.only }),
       useInputGuard(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ignoreIntrospection: true },

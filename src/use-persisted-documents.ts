@@ -1,39 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
-import { z } from 'zod';
-
-/**
- * A trusted-documents manifest as graphql-codegen's client preset writes it
- * (`persistedDocuments: true` → persisted-documents.json): document hash → document text.
- */
-const manifestSchema = z.record(z.string().min(1), z.string().min(1));
-
-export class ManifestError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ManifestError';
-  }
-}
-
-export function loadManifest(path: string): ReadonlyMap<string, string> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ManifestError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ManifestError(`${path} is not JSON`);
-  }
-  const parsed = manifestSchema.safeParse(json);
-  if (!parsed.success) throw new ManifestError(`${path} is not a hash → document object (${parsed.error.issues[0]?.message ?? 'invalid'})`);
-  return new Map(Object.entries(parsed.data));
-}
+import type { TrustedDocuments } from './trusted-documents.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -109,7 +77,7 @@ function persistedQueryOf(extensions: Record<string, unknown> | undefined): Pers
  * stored only once it has parsed and validated, and trusted documents from the manifest
  * answer hash-only requests too.
  */
-function useAutomaticPersistedQueries(store: DocumentStore, manifest: ReadonlyMap<string, string>): Plugin {
+function useAutomaticPersistedQueries(store: DocumentStore, manifest: Pick<TrustedDocuments, 'get'>): Plugin {
   const pending = new WeakMap<Request, { hash: string; document: string }>();
   return {
     onParams({ params, setParams, request }) {
@@ -128,7 +96,7 @@ function useAutomaticPersistedQueries(store: DocumentStore, manifest: ReadonlyMa
       if (sha256(params.query) !== hash) {
         throw createGraphQLError('provided sha does not match query', { extensions: { code: 'PERSISTED_QUERY_MISMATCH', http: { status: 400 } } });
       }
-      if (!manifest.has(hash)) pending.set(request, { hash, document: params.query });
+      if (manifest.get(hash) === undefined) pending.set(request, { hash, document: params.query });
     },
     onValidate({ context }) {
       const request = (context as { request?: Request }).request;
@@ -143,8 +111,8 @@ function useAutomaticPersistedQueries(store: DocumentStore, manifest: ReadonlyMa
 }
 
 export interface PersistedDocumentsOptions {
-  /** Trusted documents (hash → document), or null. */
-  manifest: ReadonlyMap<string, string> | null;
+  /** Trusted documents (hash → document), or null; read on every request, so a reloaded manifest applies at once. */
+  manifest: Pick<TrustedDocuments, 'get'> | null;
   /** Accept only documents of the manifest, by hash; nothing else runs, nothing registers. */
   only: boolean;
   store?: DocumentStore;
@@ -160,7 +128,7 @@ export interface PersistedDocumentsOptions {
  *   extend the list).
  */
 export function usePersistedDocuments(options: PersistedDocumentsOptions): Plugin {
-  const manifest = options.manifest ?? new Map<string, string>();
+  const manifest = options.manifest ?? { get: () => undefined };
   if (!options.only) return useAutomaticPersistedQueries(options.store ?? new DocumentStore(), manifest);
   return usePersistedOperations({
     getPersistedOperation: (hash) => manifest.get(hash.toLowerCase()) ?? null,

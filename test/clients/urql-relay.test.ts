@@ -1,4 +1,4 @@
-import { cacheExchange, Client, fetchExchange, gql } from '@urql/core';
+import { cacheExchange, Client, fetchExchange, gql, type OperationResult } from '@urql/core';
 import { commitMutation, Environment, fetchQuery, Network, RecordSource, Store, type RequestParameters, type Variables } from 'relay-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer } from '../helpers/server.js';
@@ -50,6 +50,36 @@ describe('urql (issue 14)', () => {
     expect(added.error).toBeUndefined();
     expect(added.data.addComment.activity.body).toBe(body);
     expect(added.data.addComment.ticket.activities.totalCount).toBe(ticket.data.ticket.activities.totalCount + 1);
+  });
+
+  it('receives a deferred query in parts: the list first, then the timelines (issue 15)', async () => {
+    type Feed = { tickets: { edges: { node: { id: string; activities?: { totalCount: number } } }[] } };
+    const DEFERRED = gql`
+      query UrqlDeferredFeed { tickets(first: 5) { edges { node { id title ... @defer { activities(first: 3) { totalCount } } } } } }
+    `;
+    // urql aborts its fetch on teardown after it has stopped reading at the last part; Node's
+    // fetch then rejects the abandoned body with an AbortError nobody awaits. Without the
+    // signal the body is just cancelled.
+    const unabortable: typeof fetch = (input, init) => fetch(input, { ...init, signal: null });
+    const client = new Client({ url, exchanges: [fetchExchange], fetch: unabortable });
+    const results = await new Promise<OperationResult<Feed>[]>((resolve, reject) => {
+      const seen: OperationResult<Feed>[] = [];
+      const subscription = client.query<Feed>(DEFERRED, {}).subscribe((result) => {
+        seen.push(result);
+        if (result.error) reject(result.error);
+        else if (!result.hasNext) {
+          subscription.unsubscribe();
+          resolve(seen);
+        }
+      });
+    });
+    // urql hands over each part merged into the result so far: the first has the list only.
+    expect(results.length).toBeGreaterThan(1);
+    expect(results[0]!.hasNext).toBe(true);
+    expect(results[0]!.data?.tickets.edges).toHaveLength(5);
+    expect(results[0]!.data?.tickets.edges.some((edge) => edge.node.activities === undefined)).toBe(true);
+    const final = results.at(-1)!.data!;
+    expect(final.tickets.edges.every((edge) => typeof edge.node.activities?.totalCount === 'number')).toBe(true);
   });
 
   it('surfaces a refused query as a CombinedError with the GraphQL code', async () => {

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config.js';
-import { DocumentStore, loadManifest } from '../../src/use-persisted-documents.js';
+import { loadManifest } from '../../src/trusted-documents.js';
+import { DocumentStore } from '../../src/use-persisted-documents.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -156,6 +157,27 @@ describe('trusted documents only: PERSISTED_OPERATIONS_ONLY=true (issue 15)', ()
 describe('persisted operations configuration (issue 15)', () => {
   it('refuses PERSISTED_OPERATIONS_ONLY without a manifest, naming the variable', () => {
     expect(() => parseConfig({ PERSISTED_OPERATIONS_ONLY: 'true' })).toThrow(/^PERSISTED_OPERATIONS_FILE: required because PERSISTED_OPERATIONS_ONLY/);
+  });
+
+  it('refuses a manifest in Redis without REDIS_URL, or together with a file, naming the variable', () => {
+    expect(() => parseConfig({ PERSISTED_OPERATIONS_REDIS_KEY: 'ticketgraph:manifest' })).toThrow(/^PERSISTED_OPERATIONS_REDIS_KEY: requires REDIS_URL/);
+    expect(() => parseConfig({ PERSISTED_OPERATIONS_REDIS_KEY: 'k', PERSISTED_OPERATIONS_FILE: manifestPath, REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /^PERSISTED_OPERATIONS_REDIS_KEY: set together with PERSISTED_OPERATIONS_FILE/,
+    );
+    const config = parseConfig({ PERSISTED_OPERATIONS_REDIS_KEY: 'k', PERSISTED_OPERATIONS_ONLY: 'true', REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(config.persistedOperations).toEqual({ file: null, redisKey: 'k', reloadMs: 10_000, only: true });
+  });
+
+  it("reads Apollo's persisted-query manifest as well as codegen's hash → document object", () => {
+    const apollo = join(dir, 'persisted-query-manifest.json');
+    writeFileSync(
+      apollo,
+      JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: sha256(LISTED), name: 'Providers', type: 'query', body: LISTED }] }),
+    );
+    expect([...loadManifest(apollo)]).toEqual([[sha256(LISTED), LISTED]]);
+    expect([...loadManifest(manifestPath)]).toEqual([[sha256(LISTED), LISTED]]);
+    writeFileSync(apollo, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 2, operations: [] }));
+    expect(() => loadManifest(apollo)).toThrow(/is not an Apollo persisted-query manifest/);
   });
 
   it('refuses a manifest that is missing, not JSON or not hash → document', () => {
