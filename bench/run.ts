@@ -20,6 +20,7 @@ import {
   type Target,
   WITHOUT_SHARED_STATE,
 } from './lib.js';
+import { liveTables, runLiveBench, type LiveBenchResult } from './live.js';
 import { ENTITIES_QUERY, FEED_QUERY, TICKET_QUERY } from './queries.js';
 import { measureDeferredFeed } from './deferred.js';
 import type { SandboxInfo } from './sandbox-process.js';
@@ -30,8 +31,9 @@ import type { SandboxInfo } from './sandbox-process.js';
  * bench by a watchdog. Knobs (environment):
  *   BENCH_DURATION   seconds per measured run (6)       BENCH_WARMUP   seconds of warm-up (2)
  *   BENCH_CONNECTIONS concurrent connections (10)        BENCH_TICKETS  sandbox tickets per provider (300)
- *   BENCH_ONLY       comma list of implementations: ticketgraph,floor,ceiling,apollo-rest,mesh
  *   BENCH_DEFER_PAIRS deferred + eager pairs of scenario 5 at concurrency 1 (40)
+ *   BENCH_ONLY       comma list of implementations: ticketgraph,floor,ceiling,apollo-rest,mesh,live
+ *   (live: event latency and polling cost, bench/live.ts, with its own BENCH_LIVE_* knobs)
  */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -42,7 +44,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 300);
 const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const LATENCY_MS = 5;
-const WATCHDOG_MS = 295_000;
+// Scenarios 1–5, the references and the live-changes part: about five minutes on 2 cores.
+const WATCHDOG_MS = 480_000;
 const execFileAsync = promisify(execFile);
 
 /** Time spent installing peers on first use: not part of the run the watchdog bounds. */
@@ -382,6 +385,15 @@ async function main(): Promise<void> {
     }
   }
 
+  let live: LiveBenchResult | null = null;
+  if (want('live')) {
+    try {
+      live = await runLiveBench({ info, services, log });
+    } catch (error) {
+      skipped.push(`live: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   const gatewayMemory = memoryOf(gateway.service.pid);
   for (const service of services.reverse()) await service.stop();
 
@@ -434,6 +446,7 @@ async function main(): Promise<void> {
   if (deferredSummary) console.log(deferredSummary);
   console.log('Upstream calls per request as first grows:');
   console.log(growthLines.join('\n'));
+  if (live) console.log(`\nLive changes (issue 20):\n${liveTables(live)}\n`);
   if (skipped.length) console.log(`Skipped:\n${skipped.map((s) => `- ${s}`).join('\n')}`);
   console.log(`\n${meta.seconds} s, ${CONNECTIONS} connections, ${DURATION} s per run after ${WARMUP} s warm-up, ${os.cpus().length} cores (load average ${meta.loadAverage.join(' → ')}), Node ${process.version}. Written to bench/results.json.`);
 }

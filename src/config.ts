@@ -273,9 +273,10 @@ function live(env: Env, providers: Config['providers']): LiveSettings {
   const pollMs = {} as Record<ProviderKey, number>;
   for (const key of PROVIDER_KEYS) {
     const own = env[`CHANGES_POLL_MS_${key.toUpperCase() as Uppercase<ProviderKey>}`];
-    // Moov pushes its changes when its webhooks are set up: polling it too would only spend its rate budget.
-    const fallback = key === 'moov' && moovWebhook ? 0 : providers[key].mode === 'sandbox' ? 5000 : 30_000;
-    pollMs[key] = own ?? env.CHANGES_POLL_MS ?? fallback;
+    // Moov pushes its changes when its webhooks are set up: polling it too would only spend its
+    // rate budget, so only its own variable turns that polling on, not the interval of all.
+    if (key === 'moov' && moovWebhook) pollMs[key] = own ?? 0;
+    else pollMs[key] = own ?? env.CHANGES_POLL_MS ?? (providers[key].mode === 'sandbox' ? 5000 : 30_000);
   }
   const longest = Math.max(...Object.values(pollMs));
   return { pollMs, leaseMs: env.CHANGES_LEASE_MS ?? Math.max(3 * longest, 3000), moovWebhook };

@@ -101,6 +101,9 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
   const isDev = config.env !== 'production';
   const deadlines = new WeakMap<Request, () => void>();
   const live = deps.live ?? createLiveHub({ redisUrl: null, metrics: deps.metrics });
+  // Every change, whatever its source, leaves the hub only after the read cache forgot the
+  // ticket and its provider's lists: a client that reads on hearing it reads fresh.
+  live.beforeAnnounce((event) => deps.registry.forgetTicket(event.ticket));
   const directory = new EntityDirectory();
   const logger = deps.logger ?? createLogger({ level: config.logLevel, pretty: config.env === 'development' });
   const log = yogaLogger(logger, clientErrorCode);

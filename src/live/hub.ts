@@ -17,6 +17,8 @@ export type NewChange = Omit<TicketChangeEvent, 'eventId'> & { eventId?: string 
 
 export type TicketChangedListener = (ticketId: string, event: TicketChangeEvent) => void;
 
+export type BeforeAnnounceHook = (event: TicketChangeEvent) => Promise<void>;
+
 /**
  * The live feed of one replica: where changes are announced and where subscriptions
  * listen. With Redis, an announcement on any replica reaches the subscribers of every
@@ -40,10 +42,18 @@ export interface LiveHub {
   /** Open subscriptions on this replica (health, metrics and tests waiting for a subscriber). */
   subscribers(): number;
   /**
-   * Called on every replica for every change, whichever replica saw it. The hook for
-   * anything that must forget a ticket when it changes (issue 19's read cache).
+   * Called on every replica for every change, whichever replica saw it, at about the time
+   * its subscribers hear it (no order between the two).
    */
   onTicketChanged(listener: TicketChangedListener): () => void;
+  /**
+   * Awaited on the announcing replica before a change leaves it, so whatever a hook does
+   * has happened before any subscriber on any replica hears the change. The read cache
+   * forgets the ticket here (its versions are shared through Redis): a client that reads
+   * on hearing an event reads fresh, on whichever replica. A failing hook is logged and
+   * the change is still announced.
+   */
+  beforeAnnounce(hook: BeforeAnnounceHook): () => void;
   close(): Promise<void>;
 }
 
@@ -83,6 +93,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   }
 
   const listeners = new Set<TicketChangedListener>();
+  const hooks = new Set<BeforeAnnounceHook>();
   let open = 0;
   const own = pubsub.subscribe(CHANGES_TOPIC);
   const pump = (async () => {
@@ -107,6 +118,11 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
         const newer = await state.advance(event.ticket.id, event.ticket.updatedAt.getTime());
         // A write is announced even when the provider did not move updatedAt: the client made a change.
         if (!newer && event.source !== 'WRITE') return false;
+        await Promise.all(
+          [...hooks].map((hook) =>
+            hook(event).catch((error: unknown) => log(`before announcing ${event.ticket.id}: ${redact(error instanceof Error ? error.message : String(error))}`)),
+          ),
+        );
         options.metrics.liveEvents.inc({ source: event.source, kind: event.kind });
         // The redis event target's own dispatch does not await PUBLISH, so a failure there
         // would be an unhandled rejection; publish on the same channel here instead.
@@ -147,6 +163,10 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     onTicketChanged(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    beforeAnnounce(hook) {
+      hooks.add(hook);
+      return () => hooks.delete(hook);
     },
     async close() {
       await own.return?.();

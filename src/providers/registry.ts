@@ -4,9 +4,10 @@ import { withCoalescing } from '../upstream/coalesce.js';
 import { withDriftReport } from '../drift.js';
 import { ProviderNotConfiguredError } from '../errors.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
+import type { TicketModel } from '../model/ticket.js';
 import type { ProviderDeps, TicketProvider } from '../upstream/provider.js';
 import { providerModule, type ProviderSettingsMap } from './index.js';
-import { ReadCache, withCache } from '../upstream/cache.js';
+import { ReadCache, ticketVersions, withCache } from '../upstream/cache.js';
 import { createPacer } from '../upstream/pacing.js';
 import { connectRedis, NO_REDIS, type RedisState, type SharedRedis } from '../upstream/redis.js';
 
@@ -26,6 +27,11 @@ export interface Registry {
   get(key: ProviderKey): TicketProvider;
   has(key: ProviderKey): boolean;
   status(): ProviderStatus[];
+  /**
+   * The read cache forgets one ticket and its provider's list pages, on every replica
+   * (the versions it moves live in Redis when configured). Resolves once they moved.
+   */
+  forgetTicket(ticket: Pick<TicketModel, 'provider' | 'nativeId'>): Promise<void>;
   /** The shared-state Redis: `off` (not configured), `up`, or `down` (serving from this process meanwhile). */
   redisState(): RedisState;
   /** Ends what the registry holds open (the Redis connection). */
@@ -79,6 +85,9 @@ export function createRegistry(
     has: (key) => map.has(key),
     status: () =>
       PROVIDER_KEYS.map((key) => ({ key, mode: modes.get(key) ?? 'sandbox', configured: map.has(key), health: breakers.get(key)?.health() ?? null })),
+    forgetTicket: async (ticket) => {
+      if (map.has(ticket.provider) && sharedState.cache.ttlMs[ticket.provider] > 0) await cache.invalidate(ticketVersions(ticket.provider, ticket.nativeId));
+    },
     redisState: () => redis.state(),
     close: async () => {
       await ownRedis?.close();

@@ -149,6 +149,14 @@ export interface CacheSettings {
   staleIfErrorMs: number;
 }
 
+/**
+ * The versions a change of one ticket moves: its own (by-id reads, timeline, tags) and
+ * the provider's list pages (the ticket may enter, leave or move within any of them).
+ */
+export function ticketVersions(provider: ProviderKey, nativeId: string): string[] {
+  return [`${provider}:t:${nativeId}`, `${provider}:lists`];
+}
+
 /** Reads of one ticket depend on its version; list pages on the provider's list version. */
 function dependencies(provider: ProviderKey, operation: string, subject: unknown): string[] {
   if (operation === 'listTickets') return [`${provider}:lists`];
@@ -198,7 +206,7 @@ export function withCache(
   return intercept(provider, async (operation, args, call) => {
     if ((WRITE_OPERATIONS as readonly string[]).includes(operation)) {
       // createTicket touches no existing ticket; every other write names one first.
-      const touched = operation === 'createTicket' ? [`${key}:lists`] : [`${key}:t:${ticketRef(args[0])}`, `${key}:lists`];
+      const touched = operation === 'createTicket' ? [`${key}:lists`] : ticketVersions(key, ticketRef(args[0]));
       try {
         return await coalescer.write(() => call(args));
       } finally {

@@ -19,6 +19,8 @@ describe('parseConfig: live changes (issue 20)', () => {
   it('stops polling Moov when its webhooks are configured, unless told to poll it', () => {
     expect(parseConfig({ MOOV_WEBHOOK_SECRET: 's3cret' }).live.pollMs.moov).toBe(0);
     expect(parseConfig({ MOOV_WEBHOOK_SECRET: 's3cret', CHANGES_POLL_MS_MOOV: '60000' }).live.pollMs.moov).toBe(60_000);
+    // The interval of all is not a word about Moov (the bench found it polling Moov beside its webhook).
+    expect(parseConfig({ MOOV_WEBHOOK_SECRET: 's3cret', CHANGES_POLL_MS: '1000' }).live.pollMs).toMatchObject({ moov: 0, hostup: 1000 });
     const webhook = parseConfig({ MOOV_WEBHOOK_SECRET: 's3cret' }).live.moovWebhook;
     expect(webhook?.toleranceMs).toBe(300_000);
     expect(JSON.stringify(webhook)).not.toContain('s3cret');

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { eventSerializer } from '../../src/live/events.js';
+import { createLiveHub } from '../../src/live/hub.js';
+import { createMetrics } from '../../src/metrics.js';
+import type { TicketModel } from '../../src/model/ticket.js';
 import { parseMoovTimestamp, signMoov } from '../../src/live/moov-webhook.js';
 import { signMoovWebhook } from '../../src/providers/moov/simulator/webhooks.js';
 
@@ -34,3 +37,50 @@ describe('Moov webhook signature', () => {
     expect(parseMoovTimestamp(value)).toBe(expected);
   });
 });
+
+describe('LiveHub.beforeAnnounce (issue 20: reads after an event are fresh)', () => {
+  const ticket = (updatedAt: number) => ({ id: 'VGlja2V0Omhvc3R1cDp0MQ', provider: 'hostup', nativeId: 't1', updatedAt: new Date(updatedAt) }) as unknown as TicketModel;
+  const change = (source: 'WRITE' | 'POLL', updatedAt: number) => ({ kind: 'UPDATED' as const, source, ticket: ticket(updatedAt), activity: null, occurredAt: new Date(updatedAt) });
+
+  it('runs the hook to its end before any subscriber hears the change', async () => {
+    const hub = createLiveHub({ redisUrl: null, metrics: createMetrics(), log: () => {} });
+    const order: string[] = [];
+    let release: () => void = () => {};
+    hub.beforeAnnounce(async (event) => {
+      order.push(`hook ${event.source}`);
+      await new Promise<void>((resolve) => (release = resolve));
+      order.push('hook done');
+    });
+    const events = hub.subscribe()[Symbol.asyncIterator]();
+    const heard = events.next().then((result) => order.push(`heard ${result.value?.source}`));
+    const published = hub.publish(change('POLL', 1000));
+    await until(() => order.length > 0);
+    expect(order).toEqual(['hook POLL']);
+    release();
+    expect(await published).toBe(true);
+    await heard;
+    expect(order).toEqual(['hook POLL', 'hook done', 'heard POLL']);
+    await events.return?.();
+    await hub.close();
+  });
+
+  it('announces the change even when the hook fails, and calls no hook for a change already announced', async () => {
+    const logged: string[] = [];
+    const hub = createLiveHub({ redisUrl: null, metrics: createMetrics(), log: (message) => logged.push(message) });
+    const seen: string[] = [];
+    hub.beforeAnnounce(async (event) => {
+      seen.push(event.source);
+      throw new Error('cache away');
+    });
+    expect(await hub.publish(change('POLL', 2000))).toBe(true);
+    expect(logged.join()).toContain('cache away');
+    // The same version again from a poll: not news, so nothing to forget either.
+    expect(await hub.publish(change('POLL', 2000))).toBe(false);
+    expect(seen).toEqual(['POLL']);
+    await hub.close();
+  });
+});
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setImmediate(resolve));
+}

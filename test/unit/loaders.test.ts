@@ -39,6 +39,7 @@ function setup(providers: FakeProvider[], concurrency = 4) {
     },
     has: (key) => providers.some((p) => p.key === key),
     status: () => [],
+    forgetTicket: async () => {},
     redisState: () => 'off',
     close: async () => {},
   };
