@@ -17,11 +17,50 @@ function announcedTooLarge(contentLength: string | null | undefined, limit: numb
 }
 
 /**
+ * The answer of the node:http transport: its body is already read whole (and capped), so it
+ * is kept as the Buffer it arrived in, not wrapped in a web stream that the caller would
+ * read back into a second copy. Subclassing keeps it a real `Response` for ky (status,
+ * headers, `instanceof`, `clone()` for its hooks); the body methods answer from the Buffer.
+ */
+export class BufferedResponse extends Response {
+  readonly #bytes: Buffer | null;
+  constructor(bytes: Buffer | null, init: ResponseInit) {
+    super(null, init);
+    this.#bytes = bytes;
+  }
+
+  /** The body as text, refusing one over `limit` bytes (error bodies are read under a smaller cap). */
+  textUpTo(limit: number): string {
+    if (!this.#bytes) return '';
+    if (this.#bytes.length > limit) throw new BodyTooLargeError(limit);
+    return this.#bytes.toString('utf8');
+  }
+
+  override text(): Promise<string> {
+    return Promise.resolve(this.#bytes?.toString('utf8') ?? '');
+  }
+
+  override json(): Promise<unknown> {
+    return this.text().then((text) => JSON.parse(text) as unknown);
+  }
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = this.#bytes ?? Buffer.alloc(0);
+    return Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  }
+
+  override clone(): BufferedResponse {
+    return new BufferedResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: this.headers });
+  }
+}
+
+/**
  * A response body as text, at most `limit` bytes: an announced Content-Length over it is
  * refused before reading, and the stream is cancelled as soon as it passes it, so a
  * provider (or anything between) cannot make us hold an answer of any size.
  */
 export async function readCappedText(response: Response, limit: number): Promise<string> {
+  if (response instanceof BufferedResponse) return response.textUpTo(limit);
   const body = response.body;
   if (!body) return '';
   const announced = response.headers.get('content-length');
@@ -52,8 +91,9 @@ export async function readCappedText(response: Response, limit: number): Promise
 /**
  * A `fetch` over node:http with keep-alive agents, for ky's `fetch` option: ky keeps its
  * hooks, retries and timeouts, and the upstream call skips undici's web-streams machinery,
- * which dominated the gateway's CPU profile per upstream call. Bodies are buffered whole:
- * provider payloads are JSON documents, never streams. Failures look like Node's fetch,
+ * which dominated the gateway's CPU profile per upstream call. Bodies are buffered whole
+ * (provider payloads are JSON documents, never streams) and handed over as that one Buffer
+ * (BufferedResponse). Failures look like Node's fetch,
  * so ky and fromKyError read them the same either way: `TypeError('fetch failed', { cause })`
  * for the socket, the signal's reason (AbortError, TimeoutError) for an abort.
  */
@@ -114,13 +154,12 @@ export function createNodeHttpFetch(
           res.on('end', () => {
             signal.removeEventListener('abort', onAbort);
             const responseHeaders = new Headers();
-            for (const [name, value] of Object.entries(res.headers)) {
-              if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
-              else if (value !== undefined) responseHeaders.set(name, value);
-            }
+            const raw = res.rawHeaders;
+            for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders.append(raw[i] as string, raw[i + 1] as string);
             const status = res.statusCode ?? 502;
             const nullBody = status === 204 || status === 205 || status === 304 || request.method === 'HEAD';
-            resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+            const bytes = nullBody ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+            resolve(new BufferedResponse(bytes, { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
           });
         },
       );
