@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { BadUserInputError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
-import { observeUpstream, traceUpstream } from '../request-context.js';
+import { endAttempt, observeUpstream, traceAttempt, type UpstreamCallRecord } from '../request-context.js';
 import { registerDerivedSecret } from '../secret.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
 import { BodyTooLargeError, createNodeHttpFetch, readCappedText } from './transport.js';
@@ -53,7 +53,10 @@ export interface ProviderHttpOptions {
   provider: ProviderKey;
   baseUrl: string;
   settings: HttpSettings;
-  /** Sets the auth headers; runs before every attempt (tokens may rotate). */
+  /**
+   * Sets the auth headers. Called once, when the client is built: credentials are
+   * configuration, fixed for the life of the process, so every attempt sends the same ones.
+   */
   authorize: (headers: Headers) => void;
   /** Fixed headers (Moov's X-Moov-Version, Spacebring's network id). */
   headers?: Record<string, string>;
@@ -104,6 +107,18 @@ export interface ProviderHttp {
  */
 const RETRIED: readonly HttpMethod[] = ['get'];
 const RETRY_STATUS = [429, 502, 503, 504];
+/**
+ * What each attempt of one call needs to know, handed to it through ky's options: ky passes
+ * the options it does not know on to `fetch` as its second argument (ky's readme, "dispatcher").
+ */
+interface AttemptState {
+  operation: string;
+  /** Relative path, for the pacer's bucket (the same path `take` was given). */
+  path: string;
+  record: UpstreamCallRecord | undefined;
+}
+type AttemptInit = RequestInit & { upstream?: AttemptState };
+
 /** The headers ky reads a retry hint from, in its order (ky/core/Ky.ts). */
 const RETRY_HINT_HEADERS = ['retry-after', 'ratelimit-reset', 'x-ratelimit-retry-after', 'x-ratelimit-reset', 'x-rate-limit-reset'];
 
@@ -167,7 +182,6 @@ function checkPath(path: string): void {
  */
 export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   const { provider, settings, metrics } = options;
-  const operations = new WeakMap<Request, string>();
   const capMs = settings.maxRetryAfterMs;
   const maxBodyBytes = settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   let baseFetch = options.fetch;
@@ -177,30 +191,49 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     sharedNodeHttpFetch.set(maxBodyBytes, baseFetch);
   }
   const transport = baseFetch;
+  const fixedHeaders = new Headers({ accept: 'application/json', ...options.headers });
+  options.authorize(fixedHeaders);
+  const onBadPayload: BadPayloadListener = (info) => {
+    metrics?.upstreamBadResponses.inc({ provider, operation: info.operation });
+    options.onBadPayload?.(info);
+  };
 
-  const countingFetch: typeof globalThis.fetch = async (input, init) => {
-    const operation = (input instanceof Request && operations.get(input)) || 'unknown';
-    const stop = metrics?.upstreamDuration.startTimer({ provider, operation });
+  /**
+   * Each HTTP attempt, retries included: the one place that traces it (request-context.ts),
+   * counts and times it (metrics) and shows its answer to the pacer.
+   */
+  const attempt = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    // ky hands over its finished Request; the state travels in `init` (AttemptState).
+    const request = input as Request;
+    const state = (init as AttemptInit | undefined)?.upstream;
+    const operation = state?.operation ?? 'unknown';
+    const span = traceAttempt(provider, request, state?.record);
+    const started = performance.now();
+    let status = 'error';
     try {
-      const response = await transport(input, init);
-      metrics?.upstreamRequests.inc({ provider, operation, status: String(response.status) });
-      if (settings.pacer && input instanceof Request) settings.pacer.observe(provider, new URL(input.url).pathname, response);
+      // Only the Request: `init` holds nothing a transport reads, and fetch would rebuild the Request from it.
+      const response = await transport(request);
+      status = String(response.status);
+      endAttempt(span, state?.record, { status: response.status });
+      settings.pacer?.observe(provider, state?.path ?? new URL(request.url).pathname, response);
       return response;
     } catch (error) {
-      const status = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError') ? 'timeout' : 'error';
-      metrics?.upstreamRequests.inc({ provider, operation, status });
+      status = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError') ? 'timeout' : 'error';
+      endAttempt(span, state?.record, { error });
       throw error;
     } finally {
-      stop?.();
+      if (metrics) {
+        metrics.upstreamDuration.observe({ provider, operation }, (performance.now() - started) / 1000);
+        metrics.upstreamRequests.inc({ provider, operation, status });
+      }
     }
   };
 
   const kyOptions: KyOptions = {
     prefixUrl: options.baseUrl.replace(/\/+$/, '') + '/',
     timeout: settings.timeoutMs,
-    headers: { accept: 'application/json', ...options.headers },
-    // Each attempt carries the client request's trace and id (request-context.ts).
-    fetch: traceUpstream(provider, countingFetch),
+    headers: Object.fromEntries(fixedHeaders),
+    fetch: attempt,
     // Never follow a redirect: the auth headers would go along to wherever it points (the
     // fetch transport followed them cross-origin with HostUp's X-API-Key). A 3xx is an
     // unexpected answer, UPSTREAM_BAD_RESPONSE; the node:http transport never follows either.
@@ -229,13 +262,6 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       },
     },
     hooks: {
-      beforeRequest: [
-        (request, normalized) => {
-          options.authorize(request.headers);
-          const operation = (normalized.context as { operation?: string }).operation;
-          if (operation) operations.set(request, operation);
-        },
-      ],
       afterResponse: options.retryAfterInBody
         ? [
             async (request, normalized, response, state) => {
@@ -256,13 +282,13 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   /**
    * One upstream round trip: the ky call under a deadline, then the one parse of the payload.
    */
-  async function perform<S extends z.ZodType>(call: CallOptions<S>): Promise<CallResult<z.output<S>>> {
+  async function perform<S extends z.ZodType>(call: CallOptions<S>, record: UpstreamCallRecord | undefined): Promise<CallResult<z.output<S>>> {
     const method = call.method ?? 'get';
     const write = method !== 'get';
     checkPath(call.path);
     // A timer cleared in `finally` rather than AbortSignal.timeout + any(): those keep each
     // call's signal, and what hangs on it, alive until the timer fires (10 s by default).
-    const { signal, release } = deadlineSignal(settings.deadlineMs, call.signal);
+    const { signal, release } = deadlineSignal(settings.deadlineMs, call.signal, { fanOut: false });
     let response: Response;
     let text: string;
     try {
@@ -270,12 +296,13 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       // of the deadline for the call itself; a slot further away is RATE_LIMITED at once.
       await settings.pacer?.take(provider, call.path, call.operation, Math.max(0, settings.deadlineMs - settings.timeoutMs), signal);
       // The query string goes in the path: ky would build the Request twice to add it.
-      response = await client(target(call), {
+      const request: KyOptions & { upstream: AttemptState } = {
         method,
         json: call.json,
         signal,
-        context: { operation: call.operation },
-      });
+        upstream: { operation: call.operation, path: call.path, record },
+      };
+      response = await client(target(call), request);
       text = await readCappedText(response, maxBodyBytes);
     } catch (error) {
       throw await fromKyError(error, { provider, operation: call.operation, write, readError: options.readError });
@@ -296,17 +323,13 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         );
       }
     }
-    const onBad: BadPayloadListener = (info) => {
-      metrics?.upstreamBadResponses.inc({ provider, operation: call.operation });
-      options.onBadPayload?.(info);
-    };
-    const data = parsePayload(provider, call.operation, call.schema, raw, onBad);
+    const data = parsePayload(provider, call.operation, call.schema, raw, onBadPayload);
     return { data, raw, status: response.status, requestId: safeRequestId(response.headers.get('x-request-id')) };
   }
 
   // Identical reads in flight are coalesced above this client, per provider (coalesce.ts),
   // where the parsing and mapping are shared too.
-  return { provider, call: (call) => observeUpstream(provider, call.operation, call.method ?? 'get', () => perform(call)) };
+  return { provider, call: (call) => observeUpstream(provider, call.operation, call.method ?? 'get', (record) => perform(call, record)) };
 }
 
 /** The relative URL of a call: its path and query string, undefined values left out. */
@@ -327,11 +350,21 @@ function target(call: CallOptions<z.ZodType>): string {
  * An AbortSignal that aborts after `ms` (with a TimeoutError) or when `parent` aborts,
  * and `release()` to drop the timer and the listener once the call is over.
  */
-export function deadlineSignal(ms: number, parent?: AbortSignal): { signal: AbortSignal; release: () => void } {
+export function deadlineSignal(
+  ms: number,
+  parent?: AbortSignal,
+  options: {
+    /**
+     * The signal will be the parent of many: one operation's signal is the parent of each of
+     * its upstream calls (50 for a feed page), more listeners than EventTarget's default of 10
+     * by design, not a leak. One call's own signal has a listener or two.
+     * @default true
+     */
+    fanOut?: boolean;
+  } = {},
+): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
-  // One operation's signal is the parent of each of its upstream calls (50 for a feed page):
-  // more listeners than EventTarget's default of 10 is the design here, not a leak.
-  setMaxListeners(0, controller.signal);
+  if (options.fanOut !== false) setMaxListeners(0, controller.signal);
   if (parent?.aborted) {
     controller.abort(parent.reason);
     return { signal: controller.signal, release: () => {} };
