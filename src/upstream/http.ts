@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import ky, { HTTPError, type KyInstance, type Options as KyOptions } from 'ky';
+import ky, { HTTPError, TimeoutError, type KyInstance, type Options as KyOptions } from 'ky';
 import type { z } from 'zod';
 import { BadUserInputError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
@@ -7,7 +7,7 @@ import type { ProviderKey } from '../model/provider.js';
 import { endAttempt, observeUpstream, traceAttempt, type UpstreamCallRecord } from '../request-context.js';
 import { registerDerivedSecret } from '../secret.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
-import { BodyTooLargeError, createNodeHttpFetch, readCappedText } from './transport.js';
+import { AttemptTimeoutError, BodyTooLargeError, createNodeHttpSend, readCappedText, sendOverFetch, type Send } from './transport.js';
 import type { Pacer } from '../upstream/pacing.js';
 import {
   fromKyError,
@@ -45,7 +45,7 @@ export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /** One node:http transport (one pair of keep-alive agents) per body cap in use. */
-const sharedNodeHttpFetch = new Map<number, typeof globalThis.fetch>();
+const sharedNodeHttpSend = new Map<number, Send>();
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -116,6 +116,8 @@ interface AttemptState {
   /** Relative path, for the pacer's bucket (the same path `take` was given). */
   path: string;
   record: UpstreamCallRecord | undefined;
+  /** The call's deadline (and the client's disconnect): ky is given no signal, see perform(). */
+  signal: AbortSignal;
 }
 type AttemptInit = RequestInit & { upstream?: AttemptState };
 
@@ -184,13 +186,13 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   const { provider, settings, metrics } = options;
   const capMs = settings.maxRetryAfterMs;
   const maxBodyBytes = settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  let baseFetch = options.fetch;
-  if (!baseFetch && settings.transport === 'fetch') baseFetch = globalThis.fetch.bind(globalThis);
-  if (!baseFetch) {
-    baseFetch = sharedNodeHttpFetch.get(maxBodyBytes) ?? createNodeHttpFetch({ maxBodyBytes });
-    sharedNodeHttpFetch.set(maxBodyBytes, baseFetch);
+  let send: Send;
+  if (options.fetch) send = sendOverFetch(options.fetch);
+  else if (settings.transport === 'fetch') send = sendOverFetch(globalThis.fetch.bind(globalThis));
+  else {
+    send = sharedNodeHttpSend.get(maxBodyBytes) ?? createNodeHttpSend({ maxBodyBytes });
+    sharedNodeHttpSend.set(maxBodyBytes, send);
   }
-  const transport = baseFetch;
   const fixedHeaders = new Headers({ accept: 'application/json', ...options.headers });
   options.authorize(fixedHeaders);
   const onBadPayload: BadPayloadListener = (info) => {
@@ -207,20 +209,24 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     const request = input as Request;
     const state = (init as AttemptInit | undefined)?.upstream;
     const operation = state?.operation ?? 'unknown';
+    const signal = state?.signal ?? request.signal;
+    // ky retries on its own timer, which does not see the deadline: a retry after it is not made.
+    if (signal.aborted) throw signal.reason;
     const span = traceAttempt(provider, request, state?.record);
     const started = performance.now();
     let status = 'error';
     try {
-      // Only the Request: `init` holds nothing a transport reads, and fetch would rebuild the Request from it.
-      const response = await transport(request);
+      const response = await send(request, { signal, timeoutMs: settings.timeoutMs });
       status = String(response.status);
       endAttempt(span, state?.record, { status: response.status });
       settings.pacer?.observe(provider, state?.path ?? new URL(request.url).pathname, response);
       return response;
     } catch (error) {
-      status = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError') ? 'timeout' : 'error';
+      const timedOut = error instanceof AttemptTimeoutError;
+      status = timedOut || (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) ? 'timeout' : 'error';
       endAttempt(span, state?.record, { error });
-      throw error;
+      // ky's own TimeoutError, so that its retry (retryOnTimeout) and fromKyError read it as before.
+      throw timedOut ? new TimeoutError(request) : error;
     } finally {
       if (metrics) {
         metrics.upstreamDuration.observe({ provider, operation }, (performance.now() - started) / 1000);
@@ -231,7 +237,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
 
   const kyOptions: KyOptions = {
     prefixUrl: options.baseUrl.replace(/\/+$/, '') + '/',
-    timeout: settings.timeoutMs,
+    // The attempt's timeout is the transport's (attempt(), SendOptions): ky's would arm a second
+    // timer and abort a controller whose signal every Request follows.
+    timeout: false,
     headers: Object.fromEntries(fixedHeaders),
     fetch: attempt,
     // Never follow a redirect: the auth headers would go along to wherever it points (the
@@ -251,6 +259,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       shouldRetry: async ({ error }) => {
         // An oversized body comes again on a retry: it is not a transient failure.
         if (error instanceof BodyTooLargeError) return false;
+        // The call's deadline passed or its client left (the signal's reason; an attempt's own
+        // timeout is ky's TimeoutError): nothing to retry for.
+        if (!(error instanceof TimeoutError) && (error.name === 'AbortError' || error.name === 'TimeoutError')) return false;
         if (!(error instanceof HTTPError) || error.response.status !== 429 && error.response.status !== 503) return undefined;
         const after =
           parseRetryAfter(error.response.headers.get('retry-after')) ??
@@ -296,13 +307,15 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       // of the deadline for the call itself; a slot further away is RATE_LIMITED at once.
       await settings.pacer?.take(provider, call.path, call.operation, Math.max(0, settings.deadlineMs - settings.timeoutMs), signal);
       // The query string goes in the path: ky would build the Request twice to add it.
+      // No `signal` for ky: it would derive one per call (AbortSignal.any) that each Request
+      // then clones and follows. The attempts get the deadline beside the Request instead
+      // (AttemptState), and ky's waits between retries are cut short here.
       const request: KyOptions & { upstream: AttemptState } = {
         method,
         json: call.json,
-        signal,
-        upstream: { operation: call.operation, path: call.path, record },
+        upstream: { operation: call.operation, path: call.path, record, signal },
       };
-      response = await client(target(call), request);
+      response = await untilAborted(client(target(call), request), signal);
       text = await readCappedText(response, maxBodyBytes);
     } catch (error) {
       throw await fromKyError(error, { provider, operation: call.operation, write, readError: options.readError });
@@ -330,6 +343,29 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   // Identical reads in flight are coalesced above this client, per provider (coalesce.ts),
   // where the parsing and mapping are shared too.
   return { provider, call: (call) => observeUpstream(provider, call.operation, call.method ?? 'get', (record) => perform(call, record)) };
+}
+
+/** `pending`, or the signal's reason as soon as it aborts (ky's retry waits do not watch it). */
+function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      // ky finds the signal aborted at its next attempt and gives up; nobody waits for that.
+      pending.catch(() => undefined);
+      reject(signal.reason);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 /** The relative URL of a call: its path and query string, undefined values left out. */
