@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomFillSync, randomUUID } from 'node:crypto';
 import { context as otelContext, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Context as OtelContext, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 
@@ -39,8 +39,24 @@ export function parseTraceparent(header: string | null): TraceIds | null {
   return { traceId, spanId, flags };
 }
 
-export const newSpanId = (): string => randomBytes(8).toString('hex');
-const newTraceId = (): string => randomBytes(16).toString('hex');
+/*
+ * Span ids come from a pool of random bytes refilled 4 KB at a time: one upstream attempt
+ * asks for one, and a randomBytes(8) per attempt was a call into the entropy source each.
+ */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+function randomHex(bytes: number): string {
+  if (poolOffset + bytes > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
+  poolOffset += bytes;
+  return hex;
+}
+
+export const newSpanId = (): string => randomHex(8);
+const newTraceId = (): string => randomHex(16);
 
 /** One upstream call behind a response, as `extensions.upstream` shows it. */
 export interface UpstreamCallRecord {
@@ -131,22 +147,25 @@ export function runInScope<T>(scope: RequestScope, fn: () => T): T {
   return storage.run(scope, () => otelContext.with(scope.otel, fn));
 }
 
-/** The upstream call being made, so each HTTP attempt below it can count itself. */
-const callStorage = new AsyncLocalStorage<UpstreamCallRecord>();
-
 /**
  * Wraps one logical upstream call (all its attempts): times it, records it for provenance
- * and the request's log line, and spans it.
+ * and the request's log line, and spans it. `run` receives the record (undefined outside a
+ * request scope), which the client hands to each of its attempts (traceAttempt).
  */
-export async function observeUpstream<T>(provider: string, operation: string, method: string, run: () => Promise<T>): Promise<T> {
+export async function observeUpstream<T>(
+  provider: string,
+  operation: string,
+  method: string,
+  run: (record: UpstreamCallRecord | undefined) => Promise<T>,
+): Promise<T> {
   const scope = storage.getStore();
-  if (!scope) return run();
+  if (!scope) return run(undefined);
   const record: UpstreamCallRecord = { provider, operation, method: method.toUpperCase(), status: null, durationMs: 0, attempts: 0, coalesced: false, cached: null };
   scope.upstream?.push(record);
   const span = tracer.startSpan(`${provider} ${operation}`, { kind: SpanKind.INTERNAL, attributes: { 'ticketgraph.provider': provider, 'ticketgraph.operation': operation } }, scope.otel);
   const started = performance.now();
   try {
-    return await callStorage.run(record, run);
+    return await run(record);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string') record.code = code;
@@ -169,32 +188,33 @@ export function noteCoalesced(provider: string, operation: string): void {
 }
 
 /**
- * ky's fetch, each attempt carrying the request's trace (same trace id, a new span id) and
- * request id, so a provider's support can find our calls; one client span per attempt.
+ * One HTTP attempt of an upstream call: counted on its record, and, inside a request scope,
+ * carrying the request's trace (same trace id, a new span id) and request id, so a
+ * provider's support can find our calls; one client span per attempt, ended by endAttempt.
  */
-export function traceUpstream(provider: string, fetch: typeof globalThis.fetch): typeof globalThis.fetch {
-  return async (input, init) => {
-    const scope = storage.getStore();
-    const call = callStorage.getStore();
-    if (call) call.attempts++;
-    if (!scope || !(input instanceof Request)) return fetch(input, init);
-    const span = tracer.startSpan(`${input.method} ${provider}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': input.method, 'ticketgraph.provider': provider } }, scope.otel);
-    const spanId = span.isRecording() ? span.spanContext().spanId : newSpanId();
-    input.headers.set('traceparent', `00-${scope.trace.traceId}-${spanId}-${scope.trace.flags}`);
-    input.headers.set('x-request-id', scope.requestId);
-    try {
-      const response = await fetch(input, init);
-      span.setAttribute('http.response.status_code', response.status);
-      if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      if (call) call.status = response.status;
-      return response;
-    } catch (error) {
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'error' });
-      throw error;
-    } finally {
-      span.end();
-    }
-  };
+export function traceAttempt(provider: string, request: Request, record: UpstreamCallRecord | undefined): Span | undefined {
+  if (record) record.attempts++;
+  const scope = storage.getStore();
+  if (!scope) return undefined;
+  const span = tracer.startSpan(`${request.method} ${provider}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': request.method, 'ticketgraph.provider': provider } }, scope.otel);
+  const spanId = span.isRecording() ? span.spanContext().spanId : newSpanId();
+  request.headers.set('traceparent', `00-${scope.trace.traceId}-${spanId}-${scope.trace.flags}`);
+  request.headers.set('x-request-id', scope.requestId);
+  return span;
+}
+
+/** Ends an attempt's span with the answer's status, or with the error it ended in. */
+export function endAttempt(span: Span | undefined, record: UpstreamCallRecord | undefined, outcome: { status: number } | { error: unknown }): void {
+  if ('status' in outcome) {
+    if (record) record.status = outcome.status;
+    if (!span) return;
+    span.setAttribute('http.response.status_code', outcome.status);
+    if (outcome.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+  } else {
+    if (!span) return;
+    span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.error instanceof Error ? outcome.error.name : 'error' });
+  }
+  span.end();
 }
 
 /** A DataLoader batch function in a span of its own (the resolver batch behind many fields). */

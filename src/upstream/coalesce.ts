@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { Metrics } from '../metrics.js';
 import { noteCoalesced } from '../request-context.js';
 import { intercept, WRITE_OPERATIONS, type CallContext, type TicketProvider } from './provider.js';
@@ -36,17 +35,16 @@ export class Coalescer {
     let shared = this.#inflight.get(fullKey);
     if (shared) this.onJoin?.(key);
     else {
+      // No setMaxListeners here (3 µs each): the run's calls listen to this signal one at a
+      // time (a provider read makes its calls in sequence), never more than EventTarget's 10.
       const controller = new AbortController();
-      setMaxListeners(0, controller.signal);
-      const entry: Shared = {
-        controller,
-        waiters: 0,
-        promise: run(controller.signal).finally(() => {
-          if (this.#inflight.get(fullKey) === entry) this.#inflight.delete(fullKey);
-        }),
+      const entry: Shared = { controller, waiters: 0, promise: run(controller.signal) };
+      const forget = () => {
+        if (this.#inflight.get(fullKey) === entry) this.#inflight.delete(fullKey);
       };
-      // Waiters that all left before the answer leave no one to observe a failure.
-      entry.promise.catch(() => undefined);
+      // Registered before any waiter's, so the entry is gone when they hear the answer; and a
+      // failure that all waiters left before is observed here, not reported as unhandled.
+      entry.promise.then(forget, forget);
       this.#inflight.set(fullKey, entry);
       shared = entry;
     }
@@ -105,8 +103,9 @@ export function withCoalescing(provider: TicketProvider, metrics?: Metrics): Tic
       noteCoalesced(provider.key, operationOf(key));
     },
   );
+  const writes = new Set<string>(WRITE_OPERATIONS);
   return intercept(provider, (operation, args, call) => {
-    if ((WRITE_OPERATIONS as readonly string[]).includes(operation)) return coalescer.write(() => call(args));
+    if (writes.has(operation)) return coalescer.write(() => call(args));
     // Reads take (subject, ctx): a native id, a list query, or the ticket a timeline or tags belong to.
     const [subject, ctx] = args as [unknown, CallContext | undefined];
     const key = typeof subject === 'string' ? subject : subject && typeof subject === 'object' && 'id' in subject ? String(subject.id) : JSON.stringify(subject);

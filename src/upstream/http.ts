@@ -1,13 +1,13 @@
 import { setMaxListeners } from 'node:events';
-import ky, { HTTPError, type KyInstance, type Options as KyOptions } from 'ky';
+import ky, { HTTPError, TimeoutError, type KyInstance, type Options as KyOptions } from 'ky';
 import type { z } from 'zod';
 import { BadUserInputError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
-import { observeUpstream, traceUpstream } from '../request-context.js';
+import { endAttempt, observeUpstream, traceAttempt, type UpstreamCallRecord } from '../request-context.js';
 import { registerDerivedSecret } from '../secret.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
-import { BodyTooLargeError, createNodeHttpFetch, readCappedText } from './transport.js';
+import { AttemptTimeoutError, BodyTooLargeError, createNodeHttpSend, readCappedText, sendOverFetch, type Send } from './transport.js';
 import type { Pacer } from '../upstream/pacing.js';
 import {
   fromKyError,
@@ -45,7 +45,7 @@ export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
 /** One node:http transport (one pair of keep-alive agents) per body cap in use. */
-const sharedNodeHttpFetch = new Map<number, typeof globalThis.fetch>();
+const sharedNodeHttpSend = new Map<number, Send>();
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -53,7 +53,10 @@ export interface ProviderHttpOptions {
   provider: ProviderKey;
   baseUrl: string;
   settings: HttpSettings;
-  /** Sets the auth headers; runs before every attempt (tokens may rotate). */
+  /**
+   * Sets the auth headers. Called once, when the client is built: credentials are
+   * configuration, fixed for the life of the process, so every attempt sends the same ones.
+   */
   authorize: (headers: Headers) => void;
   /** Fixed headers (Moov's X-Moov-Version, Spacebring's network id). */
   headers?: Record<string, string>;
@@ -104,6 +107,20 @@ export interface ProviderHttp {
  */
 const RETRIED: readonly HttpMethod[] = ['get'];
 const RETRY_STATUS = [429, 502, 503, 504];
+/**
+ * What each attempt of one call needs to know, handed to it through ky's options: ky passes
+ * the options it does not know on to `fetch` as its second argument (ky's readme, "dispatcher").
+ */
+interface AttemptState {
+  operation: string;
+  /** Relative path, for the pacer's bucket (the same path `take` was given). */
+  path: string;
+  record: UpstreamCallRecord | undefined;
+  /** The call's deadline (and the client's disconnect): ky is given no signal, see perform(). */
+  signal: AbortSignal;
+}
+type AttemptInit = RequestInit & { upstream?: AttemptState };
+
 /** The headers ky reads a retry hint from, in its order (ky/core/Ky.ts). */
 const RETRY_HINT_HEADERS = ['retry-after', 'ratelimit-reset', 'x-ratelimit-retry-after', 'x-ratelimit-reset', 'x-rate-limit-reset'];
 
@@ -167,40 +184,64 @@ function checkPath(path: string): void {
  */
 export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   const { provider, settings, metrics } = options;
-  const operations = new WeakMap<Request, string>();
   const capMs = settings.maxRetryAfterMs;
   const maxBodyBytes = settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  let baseFetch = options.fetch;
-  if (!baseFetch && settings.transport === 'fetch') baseFetch = globalThis.fetch.bind(globalThis);
-  if (!baseFetch) {
-    baseFetch = sharedNodeHttpFetch.get(maxBodyBytes) ?? createNodeHttpFetch({ maxBodyBytes });
-    sharedNodeHttpFetch.set(maxBodyBytes, baseFetch);
+  let send: Send;
+  if (options.fetch) send = sendOverFetch(options.fetch);
+  else if (settings.transport === 'fetch') send = sendOverFetch(globalThis.fetch.bind(globalThis));
+  else {
+    send = sharedNodeHttpSend.get(maxBodyBytes) ?? createNodeHttpSend({ maxBodyBytes });
+    sharedNodeHttpSend.set(maxBodyBytes, send);
   }
-  const transport = baseFetch;
+  const fixedHeaders = new Headers({ accept: 'application/json', ...options.headers });
+  options.authorize(fixedHeaders);
+  const onBadPayload: BadPayloadListener = (info) => {
+    metrics?.upstreamBadResponses.inc({ provider, operation: info.operation });
+    options.onBadPayload?.(info);
+  };
 
-  const countingFetch: typeof globalThis.fetch = async (input, init) => {
-    const operation = (input instanceof Request && operations.get(input)) || 'unknown';
-    const stop = metrics?.upstreamDuration.startTimer({ provider, operation });
+  /**
+   * Each HTTP attempt, retries included: the one place that traces it (request-context.ts),
+   * counts and times it (metrics) and shows its answer to the pacer.
+   */
+  const attempt = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    // ky hands over its finished Request; the state travels in `init` (AttemptState).
+    const request = input as Request;
+    const state = (init as AttemptInit | undefined)?.upstream;
+    const operation = state?.operation ?? 'unknown';
+    const signal = state?.signal ?? request.signal;
+    // ky retries on its own timer, which does not see the deadline: a retry after it is not made.
+    if (signal.aborted) throw signal.reason;
+    const span = traceAttempt(provider, request, state?.record);
+    const started = performance.now();
+    let status = 'error';
     try {
-      const response = await transport(input, init);
-      metrics?.upstreamRequests.inc({ provider, operation, status: String(response.status) });
-      if (settings.pacer && input instanceof Request) settings.pacer.observe(provider, new URL(input.url).pathname, response);
+      const response = await send(request, { signal, timeoutMs: settings.timeoutMs });
+      status = String(response.status);
+      endAttempt(span, state?.record, { status: response.status });
+      settings.pacer?.observe(provider, state?.path ?? new URL(request.url).pathname, response);
       return response;
     } catch (error) {
-      const status = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError') ? 'timeout' : 'error';
-      metrics?.upstreamRequests.inc({ provider, operation, status });
-      throw error;
+      const timedOut = error instanceof AttemptTimeoutError;
+      status = timedOut || (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) ? 'timeout' : 'error';
+      endAttempt(span, state?.record, { error });
+      // ky's own TimeoutError, so that its retry (retryOnTimeout) and fromKyError read it as before.
+      throw timedOut ? new TimeoutError(request) : error;
     } finally {
-      stop?.();
+      if (metrics) {
+        metrics.upstreamDuration.observe({ provider, operation }, (performance.now() - started) / 1000);
+        metrics.upstreamRequests.inc({ provider, operation, status });
+      }
     }
   };
 
   const kyOptions: KyOptions = {
     prefixUrl: options.baseUrl.replace(/\/+$/, '') + '/',
-    timeout: settings.timeoutMs,
-    headers: { accept: 'application/json', ...options.headers },
-    // Each attempt carries the client request's trace and id (request-context.ts).
-    fetch: traceUpstream(provider, countingFetch),
+    // The attempt's timeout is the transport's (attempt(), SendOptions): ky's would arm a second
+    // timer and abort a controller whose signal every Request follows.
+    timeout: false,
+    headers: Object.fromEntries(fixedHeaders),
+    fetch: attempt,
     // Never follow a redirect: the auth headers would go along to wherever it points (the
     // fetch transport followed them cross-origin with HostUp's X-API-Key). A 3xx is an
     // unexpected answer, UPSTREAM_BAD_RESPONSE; the node:http transport never follows either.
@@ -218,6 +259,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       shouldRetry: async ({ error }) => {
         // An oversized body comes again on a retry: it is not a transient failure.
         if (error instanceof BodyTooLargeError) return false;
+        // The call's deadline passed or its client left (the signal's reason; an attempt's own
+        // timeout is ky's TimeoutError): nothing to retry for.
+        if (!(error instanceof TimeoutError) && (error.name === 'AbortError' || error.name === 'TimeoutError')) return false;
         if (!(error instanceof HTTPError) || error.response.status !== 429 && error.response.status !== 503) return undefined;
         const after =
           parseRetryAfter(error.response.headers.get('retry-after')) ??
@@ -229,13 +273,6 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       },
     },
     hooks: {
-      beforeRequest: [
-        (request, normalized) => {
-          options.authorize(request.headers);
-          const operation = (normalized.context as { operation?: string }).operation;
-          if (operation) operations.set(request, operation);
-        },
-      ],
       afterResponse: options.retryAfterInBody
         ? [
             async (request, normalized, response, state) => {
@@ -256,13 +293,13 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   /**
    * One upstream round trip: the ky call under a deadline, then the one parse of the payload.
    */
-  async function perform<S extends z.ZodType>(call: CallOptions<S>): Promise<CallResult<z.output<S>>> {
+  async function perform<S extends z.ZodType>(call: CallOptions<S>, record: UpstreamCallRecord | undefined): Promise<CallResult<z.output<S>>> {
     const method = call.method ?? 'get';
     const write = method !== 'get';
     checkPath(call.path);
     // A timer cleared in `finally` rather than AbortSignal.timeout + any(): those keep each
     // call's signal, and what hangs on it, alive until the timer fires (10 s by default).
-    const { signal, release } = deadlineSignal(settings.deadlineMs, call.signal);
+    const { signal, release } = deadlineSignal(settings.deadlineMs, call.signal, { fanOut: false });
     let response: Response;
     let text: string;
     try {
@@ -270,12 +307,15 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       // of the deadline for the call itself; a slot further away is RATE_LIMITED at once.
       await settings.pacer?.take(provider, call.path, call.operation, Math.max(0, settings.deadlineMs - settings.timeoutMs), signal);
       // The query string goes in the path: ky would build the Request twice to add it.
-      response = await client(target(call), {
+      // No `signal` for ky: it would derive one per call (AbortSignal.any) that each Request
+      // then clones and follows. The attempts get the deadline beside the Request instead
+      // (AttemptState), and ky's waits between retries are cut short here.
+      const request: KyOptions & { upstream: AttemptState } = {
         method,
         json: call.json,
-        signal,
-        context: { operation: call.operation },
-      });
+        upstream: { operation: call.operation, path: call.path, record, signal },
+      };
+      response = await untilAborted(client(target(call), request), signal);
       text = await readCappedText(response, maxBodyBytes);
     } catch (error) {
       throw await fromKyError(error, { provider, operation: call.operation, write, readError: options.readError });
@@ -296,17 +336,36 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         );
       }
     }
-    const onBad: BadPayloadListener = (info) => {
-      metrics?.upstreamBadResponses.inc({ provider, operation: call.operation });
-      options.onBadPayload?.(info);
-    };
-    const data = parsePayload(provider, call.operation, call.schema, raw, onBad);
+    const data = parsePayload(provider, call.operation, call.schema, raw, onBadPayload);
     return { data, raw, status: response.status, requestId: safeRequestId(response.headers.get('x-request-id')) };
   }
 
   // Identical reads in flight are coalesced above this client, per provider (coalesce.ts),
   // where the parsing and mapping are shared too.
-  return { provider, call: (call) => observeUpstream(provider, call.operation, call.method ?? 'get', () => perform(call)) };
+  return { provider, call: (call) => observeUpstream(provider, call.operation, call.method ?? 'get', (record) => perform(call, record)) };
+}
+
+/** `pending`, or the signal's reason as soon as it aborts (ky's retry waits do not watch it). */
+function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      // ky finds the signal aborted at its next attempt and gives up; nobody waits for that.
+      pending.catch(() => undefined);
+      reject(signal.reason);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }
 
 /** The relative URL of a call: its path and query string, undefined values left out. */
@@ -327,11 +386,21 @@ function target(call: CallOptions<z.ZodType>): string {
  * An AbortSignal that aborts after `ms` (with a TimeoutError) or when `parent` aborts,
  * and `release()` to drop the timer and the listener once the call is over.
  */
-export function deadlineSignal(ms: number, parent?: AbortSignal): { signal: AbortSignal; release: () => void } {
+export function deadlineSignal(
+  ms: number,
+  parent?: AbortSignal,
+  options: {
+    /**
+     * The signal will be the parent of many: one operation's signal is the parent of each of
+     * its upstream calls (50 for a feed page), more listeners than EventTarget's default of 10
+     * by design, not a leak. One call's own signal has a listener or two.
+     * @default true
+     */
+    fanOut?: boolean;
+  } = {},
+): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
-  // One operation's signal is the parent of each of its upstream calls (50 for a feed page):
-  // more listeners than EventTarget's default of 10 is the design here, not a leak.
-  setMaxListeners(0, controller.signal);
+  if (options.fanOut !== false) setMaxListeners(0, controller.signal);
   if (parent?.aborted) {
     controller.abort(parent.reason);
     return { signal: controller.signal, release: () => {} };

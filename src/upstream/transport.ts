@@ -17,11 +17,50 @@ function announcedTooLarge(contentLength: string | null | undefined, limit: numb
 }
 
 /**
+ * The answer of the node:http transport: its body is already read whole (and capped), so it
+ * is kept as the Buffer it arrived in, not wrapped in a web stream that the caller would
+ * read back into a second copy. Subclassing keeps it a real `Response` for ky (status,
+ * headers, `instanceof`, `clone()` for its hooks); the body methods answer from the Buffer.
+ */
+export class BufferedResponse extends Response {
+  readonly #bytes: Buffer | null;
+  constructor(bytes: Buffer | null, init: ResponseInit) {
+    super(null, init);
+    this.#bytes = bytes;
+  }
+
+  /** The body as text, refusing one over `limit` bytes (error bodies are read under a smaller cap). */
+  textUpTo(limit: number): string {
+    if (!this.#bytes) return '';
+    if (this.#bytes.length > limit) throw new BodyTooLargeError(limit);
+    return this.#bytes.toString('utf8');
+  }
+
+  override text(): Promise<string> {
+    return Promise.resolve(this.#bytes?.toString('utf8') ?? '');
+  }
+
+  override json(): Promise<unknown> {
+    return this.text().then((text) => JSON.parse(text) as unknown);
+  }
+
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = this.#bytes ?? Buffer.alloc(0);
+    return Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  }
+
+  override clone(): BufferedResponse {
+    return new BufferedResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: this.headers });
+  }
+}
+
+/**
  * A response body as text, at most `limit` bytes: an announced Content-Length over it is
  * refused before reading, and the stream is cancelled as soon as it passes it, so a
  * provider (or anything between) cannot make us hold an answer of any size.
  */
 export async function readCappedText(response: Response, limit: number): Promise<string> {
+  if (response instanceof BufferedResponse) return response.textUpTo(limit);
   const body = response.body;
   if (!body) return '';
   const announced = response.headers.get('content-length');
@@ -49,17 +88,54 @@ export async function readCappedText(response: Response, limit: number): Promise
   return Buffer.concat(chunks, total).toString('utf8');
 }
 
+/** One attempt that got no complete answer within its timeout (UPSTREAM_TIMEOUT_MS). */
+export class AttemptTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'AttemptTimeoutError';
+  }
+}
+
+export interface SendOptions {
+  /** The call's deadline and the client's disconnect: the attempt fails with its reason. */
+  signal?: AbortSignal | undefined;
+  /** This attempt's own timeout; it fails with AttemptTimeoutError. */
+  timeoutMs?: number | undefined;
+}
+
 /**
- * A `fetch` over node:http with keep-alive agents, for ky's `fetch` option: ky keeps its
- * hooks, retries and timeouts, and the upstream call skips undici's web-streams machinery,
- * which dominated the gateway's CPU profile per upstream call. Bodies are buffered whole:
- * provider payloads are JSON documents, never streams. Failures look like Node's fetch,
- * so ky and fromKyError read them the same either way: `TypeError('fetch failed', { cause })`
+ * One HTTP exchange of an upstream call. The Request carries method, URL, headers and body;
+ * the deadline and the attempt's timeout come beside it, so that no signal has to be
+ * derived and followed per Request (undici's Request clones and follows its signal).
+ */
+export type Send = (request: Request, options: SendOptions) => Promise<Response>;
+
+/**
+ * Any `fetch` as a Send (UPSTREAM_TRANSPORT=fetch, and tests that inject one): the
+ * deadline and the timeout become the Request's signal.
+ */
+export function sendOverFetch(fetch: typeof globalThis.fetch): Send {
+  return async (request, { signal, timeoutMs }) => {
+    const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+    const signals = [signal, timeout].filter((s): s is AbortSignal => s !== undefined);
+    try {
+      return await fetch(signals.length === 0 ? request : new Request(request, { signal: AbortSignal.any(signals) }));
+    } catch (error) {
+      if (timeout?.aborted && !signal?.aborted) throw new AttemptTimeoutError(timeoutMs ?? 0);
+      throw error;
+    }
+  };
+}
+
+/**
+ * A Send over node:http with keep-alive agents: the upstream call skips undici's
+ * web-streams machinery, which dominated the gateway's CPU profile per upstream call.
+ * Bodies are buffered whole (provider payloads are JSON documents, never streams) and
+ * handed over as that one Buffer (BufferedResponse). Failures look like Node's fetch, so
+ * ky and fromKyError read them the same either way: `TypeError('fetch failed', { cause })`
  * for the socket, the signal's reason (AbortError, TimeoutError) for an abort.
  */
-export function createNodeHttpFetch(
-  options: { maxSockets?: number; maxFreeSockets?: number; maxBodyBytes?: number } = {},
-): typeof globalThis.fetch {
+export function createNodeHttpSend(options: { maxSockets?: number; maxFreeSockets?: number; maxBodyBytes?: number } = {}): Send {
   // Bodies are buffered here, so the cap must be applied here too, not only by the reader.
   const maxBodyBytes = options.maxBodyBytes ?? Infinity;
   const agentOptions = {
@@ -72,12 +148,8 @@ export function createNodeHttpFetch(
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
 
-  return async (input, init) => {
-    // ky hands over its finished Request, plus as `init` only the options a Request does not
-    // know (none here): rebuilding the Request from them would cost a copy per call.
-    const request = input instanceof Request ? input : new Request(input, init);
-    const signal = request.signal;
-    if (signal.aborted) throw signal.reason;
+  return async (request, { signal, timeoutMs }) => {
+    if (signal?.aborted) throw signal.reason;
     const url = new URL(request.url);
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => {
@@ -86,6 +158,12 @@ export function createNodeHttpFetch(
     const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
     const secure = url.protocol === 'https:';
     return new Promise<Response>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      let timedOut = false;
+      const settle = () => {
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      };
       const req = (secure ? https : http).request(
         {
           agent: secure ? httpsAgent : httpAgent,
@@ -100,7 +178,7 @@ export function createNodeHttpFetch(
           const chunks: Buffer[] = [];
           let total = 0;
           const tooLarge = () => {
-            signal.removeEventListener('abort', onAbort);
+            settle();
             req.destroy();
             reject(new BodyTooLargeError(maxBodyBytes));
           };
@@ -112,28 +190,46 @@ export function createNodeHttpFetch(
           });
           res.on('error', fail);
           res.on('end', () => {
-            signal.removeEventListener('abort', onAbort);
+            settle();
             const responseHeaders = new Headers();
-            for (const [name, value] of Object.entries(res.headers)) {
-              if (Array.isArray(value)) for (const v of value) responseHeaders.append(name, v);
-              else if (value !== undefined) responseHeaders.set(name, value);
-            }
+            const raw = res.rawHeaders;
+            for (let i = 0; i + 1 < raw.length; i += 2) responseHeaders.append(raw[i] as string, raw[i + 1] as string);
             const status = res.statusCode ?? 502;
             const nullBody = status === 204 || status === 205 || status === 304 || request.method === 'HEAD';
-            resolve(new Response(nullBody ? null : Buffer.concat(chunks), { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
+            const bytes = nullBody ? null : chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+            resolve(new BufferedResponse(bytes, { status, statusText: res.statusMessage ?? '', headers: responseHeaders }));
           });
         },
       );
       function fail(error: Error) {
-        signal.removeEventListener('abort', onAbort);
-        reject(signal.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
+        settle();
+        if (timedOut) reject(new AttemptTimeoutError(timeoutMs ?? 0));
+        else reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
       }
       function onAbort() {
-        req.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+        req.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
       }
-      signal.addEventListener('abort', onAbort, { once: true });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          timedOut = true;
+          req.destroy(new AttemptTimeoutError(timeoutMs));
+        }, timeoutMs);
+      }
       req.on('error', fail);
       req.end(body);
     });
+  };
+}
+
+/**
+ * The node:http Send as a `fetch` (the transport experiment in bench/transport puts it in
+ * place of globalThis.fetch): the Request's own signal is the deadline.
+ */
+export function createNodeHttpFetch(options: { maxSockets?: number; maxFreeSockets?: number; maxBodyBytes?: number } = {}): typeof globalThis.fetch {
+  const send = createNodeHttpSend(options);
+  return (input, init) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    return send(request, { signal: request.signal });
   };
 }
