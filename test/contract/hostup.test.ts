@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { HostupSettings } from '../../src/providers/hostup/settings.js';
-import { HostupProvider } from '../../src/providers/hostup/client.js';
+import { HostupProvider } from '../../src/providers/hostup/client-v2.js';
 import {
   hostupV1DepartmentsEnvelopeSchema,
   hostupV1ErrorSchema,

@@ -1,5 +1,5 @@
 import type { ProviderModule } from '../module.js';
-import { HostupProvider } from './client.js';
+import { HostupProvider } from './client-v2.js';
 import { readHostupSettings, type HostupSettings } from './settings.js';
 import { createHostupSimulator } from './simulator/index.js';
 
