@@ -1,9 +1,9 @@
 import { encodeId } from '../../ids.js';
 import type { ActivityModel } from '../../model/activity.js';
-import type { MembershipModel } from '../../model/membership.js';
+import { emailNativeId, type MembershipModel } from '../../model/membership.js';
 import type { TicketModel } from '../../model/ticket.js';
 import { failBadPayload } from '../../upstream/parse.js';
-import { at, blank, byTime, created, DEFAULT_CONTEXT, emailId, mapHostupPriority, mapHostupStatus, membership, P, toTag, type MapContext } from './mapper.js';
+import { at, blank, byTime, created, DEFAULT_CONTEXT, mapHostupPriority, mapHostupStatus, membership, P, toTag, type MapContext } from './mapper.js';
 import { HOSTUP_DEFAULT_TIMEZONE } from './settings.js';
 import { zonedWallTimeToInstant } from './time.js';
 import type { HostupV1Owner, HostupV1Reply, HostupV1Ticket } from './wire.js';
@@ -62,7 +62,7 @@ export function toV1Requester(t: HostupV1Ticket): MembershipModel | null {
   const clientId = realId(t.client_id);
   const email = blank(t.email);
   const name = blank(t.name);
-  const nativeId = clientId ? `client:${clientId}` : email ? emailId(email) : name ? `name:${name}` : null;
+  const nativeId = clientId ? `client:${clientId}` : email ? emailNativeId(email) : name ? `name:${name}` : null;
   if (!nativeId) return null;
   return membership('CONTACT', nativeId, { name, email, role: 'Client' });
 }
@@ -90,11 +90,11 @@ export function toV1ReplyAuthor(reply: HostupV1Reply): MembershipModel | null {
   const email = blank(reply.email);
   const name = blank(reply.name);
   if (kindWord === 'admin' || kindWord === 'staff') {
-    const nativeId = id ? `admin:${id}` : email ? emailId(email) : name ? `name:${name}` : null;
+    const nativeId = id ? `admin:${id}` : email ? emailNativeId(email) : name ? `name:${name}` : null;
     return nativeId ? membership('AGENT', nativeId, { name, email, role: type }) : null;
   }
   if (kindWord === 'client' || kindWord === 'customer') {
-    const nativeId = id ? `client:${id}` : email ? emailId(email) : name ? `name:${name}` : null;
+    const nativeId = id ? `client:${id}` : email ? emailNativeId(email) : name ? `name:${name}` : null;
     return nativeId ? membership('CONTACT', nativeId, { name, email, role: type }) : null;
   }
   // Auto-replies and pipes: no person behind them.

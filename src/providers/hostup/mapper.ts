@@ -1,6 +1,6 @@
 import { encodeId } from '../../ids.js';
 import type { ActivityModel, CreatedActivityModel } from '../../model/activity.js';
-import type { MembershipKind, MembershipModel } from '../../model/membership.js';
+import { createMembership, type MembershipKind, type MembershipModel } from '../../model/membership.js';
 import type { TagModel } from '../../model/tag.js';
 import type { TicketPriority, TicketStatus } from '../../model/ticket.js';
 import { statusTable } from '../../upstream/status-table.js';
@@ -98,29 +98,21 @@ export const blank = (value: string | null | undefined): string | null => {
   const text = value?.trim();
   return text ? text : null;
 };
+/** HostBill pads and blanks its person columns: trimmed, '' as null, a name from first and last where there is none. */
 export function membership(
   kind: MembershipKind,
   nativeId: string,
   fields: { name?: string | null; firstName?: string | null; lastName?: string | null; email?: string | null; role?: string | null },
 ): MembershipModel {
   const name = blank(fields.name) ?? (([fields.firstName, fields.lastName].map(blank).filter(Boolean).join(' ') || null));
-  return {
-    id: encodeId('Membership', P, nativeId),
-    provider: P,
-    nativeId,
-    kind,
+  return createMembership(P, nativeId, kind, {
     name,
     firstName: blank(fields.firstName),
     lastName: blank(fields.lastName),
     email: blank(fields.email),
-    phone: null,
-    avatarUrl: null,
-    role: fields.role ?? null,
-    blocked: null,
-  };
+    role: fields.role,
+  });
 }
-
-export const emailId = (email: string) => `email:${email.trim().toLowerCase()}`;
 
 export function toTag(text: string): TagModel {
   return { id: encodeId('Tag', P, text), provider: P, nativeId: text, name: text };
