@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES, type HttpSettings } from './upstream/http.js';
-import { emptyToUndefined, fail, int, list, parseEnv, requireAll, str, url, type EnvSource, type ProviderMode as EnvProviderMode } from './env.js';
+import { emptyToUndefined, fail, int, list, parseEnv, requireAll, str, url, type EnvSource } from './env.js';
 import { PROVIDER_KEYS, type ProviderKey } from './model/provider.js';
-import { providerModule, type ProviderSettingsMap } from './providers/index.js';
+import { providerModule, type ProviderModes } from './providers/index.js';
+import type { SharedStateSettings } from './providers/registry.js';
 import type { SandboxFault } from './simkit/server.js';
 import { Secret } from './secret.js';
 import type { AuthSettings } from './auth.js';
@@ -22,8 +23,6 @@ export { ConfigError } from './env.js';
  * through the provider table; this file reads the gateway's own and hands each provider the env.
  */
 
-export type ProviderMode<K extends ProviderKey> = EnvProviderMode<ProviderSettingsMap[K]>;
-
 export interface LiveSettings extends PollSettings {
   /** Moov webhook verification; null: `POST /webhooks/moov` answers 404. */
   moovWebhook: {
@@ -40,7 +39,7 @@ export interface Config {
   logLevel: LogLevel;
   /** Providers served; the others answer PROVIDER_NOT_CONFIGURED. @default all five */
   enabled: ProviderKey[];
-  providers: { [K in ProviderKey]: ProviderMode<K> };
+  providers: ProviderModes;
   http: HttpSettings;
   /** Upstream calls in flight per provider within one GraphQL request. @default 8 */
   concurrency: number;
@@ -79,7 +78,7 @@ export interface Config {
     cooldownMs: number;
   };
   /** Read cache and rate pacing, shared across replicas through Redis when `redisUrl` is set (src/upstream/). */
-  sharedState: SharedStateConfig;
+  sharedState: SharedStateSettings;
   /** OpenTelemetry tracing (telemetry.ts): off unless an exporter is chosen by the standard OTEL_* variables. */
   otel: TracingSettings;
   /** Longest wait for in-flight requests after SIGTERM before the process exits anyway. @default 10000 */
@@ -98,26 +97,6 @@ export interface Config {
     tickets: number;
     faults: Partial<Record<ProviderKey, SandboxFault>>;
   };
-}
-
-export interface SharedStateConfig {
-  /** Redis for the shared cache tier and shared pacing; null: in process only. @default null */
-  redisUrl: Secret | null;
-  cache: {
-    /** How long a provider read is served from cache, per provider; 0 turns caching off. @default 5000 */
-    ttlMs: Record<ProviderKey, number>;
-    /** After the TTL, how long the old value is still served while one refresh runs. @default 10000 */
-    staleMs: number;
-    /** Beyond that, how long the old value still answers when the provider fails (rate limited, down). @default 60000 */
-    staleIfErrorMs: number;
-    /** Entries of the in-process tier (LRU). @default 5000 */
-    maxEntries: number;
-  };
-  /**
-   * Calls per second each provider (each Moov account) accepts; 0 = not paced. Defaults:
-   * the documented limits in live mode, none on the sandbox (which limits nothing unless told).
-   */
-  maxRps: Record<ProviderKey, number>;
 }
 
 /** Documented rate limits (shared/providers.md); HostUp, Zaia and Sonzai publish none: named guesses. */
@@ -261,7 +240,7 @@ function corsSettings(origins: string[] | undefined, maxAgeSeconds: number): Cor
   return { mode: 'list', origins, maxAgeSeconds };
 }
 
-function sharedState(env: Env, providers: Config['providers']): SharedStateConfig {
+function sharedState(env: Env, providers: Config['providers']): SharedStateSettings {
   const byProvider = (pick: (key: ProviderKey) => number): Record<ProviderKey, number> =>
     Object.fromEntries(PROVIDER_KEYS.map((key) => [key, pick(key)])) as Record<ProviderKey, number>;
   const upper = (key: ProviderKey) => key.toUpperCase() as Uppercase<ProviderKey>;
