@@ -1,10 +1,17 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES, type HttpSettings } from './upstream/http.js';
-import { emptyToUndefined, fail, int, list, parseEnv, requireAll, str, url, type EnvSource, type ProviderMode as EnvProviderMode } from './env.js';
+import { emptyToUndefined, fail, int, list, parseEnv, requireAll, str, url, type EnvSource } from './env.js';
 import { PROVIDER_KEYS, type ProviderKey } from './model/provider.js';
-import { providerModule, type ProviderSettingsMap } from './providers/index.js';
+import { providerModule, type ProviderModes } from './providers/index.js';
+import type { SharedStateSettings } from './providers/registry.js';
 import type { SandboxFault } from './simkit/server.js';
 import { Secret } from './secret.js';
+import type { AuthSettings } from './auth.js';
+import type { ServerSettings } from './http-server.js';
+import type { PollSettings } from './live/poller.js';
+import type { LogLevel } from './logger.js';
+import type { TracingSettings } from './telemetry.js';
+import type { CorsSettings } from './use-cors.js';
 
 export { ConfigError } from './env.js';
 
@@ -16,44 +23,7 @@ export { ConfigError } from './env.js';
  * through the provider table; this file reads the gateway's own and hands each provider the env.
  */
 
-export type { ProviderSettingsMap } from './providers/index.js';
-
-export type ProviderMode<K extends ProviderKey> = EnvProviderMode<ProviderSettingsMap[K]>;
-
-export interface AuthConfig {
-  /** Keys a client may send (`Authorization: Bearer <key>` or `X-API-Key`). */
-  apiKeys: Secret[];
-  /**
-   * JWT verification: issuer, audience and a JWKS (file path or https URL). Tokens must carry
-   * `exp`; with `maxAgeSeconds` they must also carry `iat` and be no older than that.
-   */
-  jwt: { issuer: string; audience: string; jwks: string; maxAgeSeconds: number | null } | null;
-}
-
-/** Who may read the API from a browser page of another origin. */
-export type CorsConfig =
-  /** No CORS headers: browsers keep other origins out (same-origin pages and non-browser clients work). */
-  | { mode: 'off'; maxAgeSeconds: number }
-  /** `Access-Control-Allow-Origin: *`, never with credentials: for an open development server. */
-  | { mode: 'any'; maxAgeSeconds: number }
-  /** Exactly these origins (scheme://host[:port]), reflected with credentials. */
-  | { mode: 'list'; origins: string[]; maxAgeSeconds: number };
-
-export interface ServerSettings {
-  /** Longest time to receive a whole request, body included (Node's requestTimeout). @default 30000 */
-  requestTimeoutMs: number;
-  /** Longest time to receive the request headers (Node's headersTimeout). @default 10000 */
-  headersTimeoutMs: number;
-}
-
-export interface LiveSettings {
-  /**
-   * Poll interval per provider in ms; 0 turns polling off for that provider.
-   * @default 5000 on the sandbox, 30000 live, 0 for Moov when its webhooks are configured
-   */
-  pollMs: Record<ProviderKey, number>;
-  /** How long a replica's poller lease lives without renewal (a dead holder's lease expires after it). @default max(3 × the longest poll interval, 3000) */
-  leaseMs: number;
+export interface LiveSettings extends PollSettings {
   /** Moov webhook verification; null: `POST /webhooks/moov` answers 404. */
   moovWebhook: {
     secret: Secret;
@@ -66,10 +36,10 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
-  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  logLevel: LogLevel;
   /** Providers served; the others answer PROVIDER_NOT_CONFIGURED. @default all five */
   enabled: ProviderKey[];
-  providers: { [K in ProviderKey]: ProviderMode<K> };
+  providers: ProviderModes;
   http: HttpSettings;
   /** Upstream calls in flight per provider within one GraphQL request. @default 8 */
   concurrency: number;
@@ -78,7 +48,7 @@ export interface Config {
   /** Highest query cost accepted (list items a query can return, see use-cost-limit.ts). @default 20000 */
   maxQueryCost: number;
   /** Client authentication of the gateway; open (with a warning at start) when neither is set. */
-  auth: AuthConfig;
+  auth: AuthSettings;
   /** Deadline of one GraphQL operation, shared by all its upstream calls. @default 15000 */
   requestDeadlineMs: number;
   /** Whether introspection is allowed. @default true, false in production */
@@ -89,7 +59,7 @@ export interface Config {
   maxEntityRepresentations: number;
   /** Serve GraphiQL on GET /graphql (text/html). @default true, false in production */
   graphiql: boolean;
-  cors: CorsConfig;
+  cors: CorsSettings;
   /**
    * Serve /metrics on this port only (not on the main port). Null: /metrics on the main port,
    * behind client authentication when that is configured. @default null
@@ -108,16 +78,9 @@ export interface Config {
     cooldownMs: number;
   };
   /** Read cache and rate pacing, shared across replicas through Redis when `redisUrl` is set (src/upstream/). */
-  sharedState: SharedStateConfig;
+  sharedState: SharedStateSettings;
   /** OpenTelemetry tracing (telemetry.ts): off unless an exporter is chosen by the standard OTEL_* variables. */
-  otel: {
-    /** `otlp` (HTTP/protobuf to `url`), `console`, or null for no SDK at all (the API stays a no-op). */
-    exporter: 'otlp' | 'console' | null;
-    /** OTLP traces endpoint. @default http://localhost:4318/v1/traces */
-    url: string;
-    /** @default ticketgraph */
-    serviceName: string;
-  };
+  otel: TracingSettings;
   /** Longest wait for in-flight requests after SIGTERM before the process exits anyway. @default 10000 */
   shutdownGraceMs: number;
   /** Live changes: polling and webhooks behind `Subscription.ticketChanged`. */
@@ -138,26 +101,6 @@ export interface Config {
     tickets: number;
     faults: Partial<Record<ProviderKey, SandboxFault>>;
   };
-}
-
-export interface SharedStateConfig {
-  /** Redis for the shared cache tier and shared pacing; null: in process only. @default null */
-  redisUrl: Secret | null;
-  cache: {
-    /** How long a provider read is served from cache, per provider; 0 turns caching off. @default 5000 */
-    ttlMs: Record<ProviderKey, number>;
-    /** After the TTL, how long the old value is still served while one refresh runs. @default 10000 */
-    staleMs: number;
-    /** Beyond that, how long the old value still answers when the provider fails (rate limited, down). @default 60000 */
-    staleIfErrorMs: number;
-    /** Entries of the in-process tier (LRU). @default 5000 */
-    maxEntries: number;
-  };
-  /**
-   * Calls per second each provider (each Moov account) accepts; 0 = not paced. Defaults:
-   * the documented limits in live mode, none on the sandbox (which limits nothing unless told).
-   */
-  maxRps: Record<ProviderKey, number>;
 }
 
 /** Documented rate limits (shared/providers.md); HostUp, Zaia and Sonzai publish none: named guesses. */
@@ -282,7 +225,7 @@ function live(env: Env, providers: Config['providers']): LiveSettings {
   return { pollMs, leaseMs: env.CHANGES_LEASE_MS ?? Math.max(3 * longest, 3000), moovWebhook };
 }
 
-function corsConfig(origins: string[] | undefined, maxAgeSeconds: number): CorsConfig {
+function corsSettings(origins: string[] | undefined, maxAgeSeconds: number): CorsSettings {
   if (!origins) return { mode: 'off', maxAgeSeconds };
   if (origins.includes('*')) {
     if (origins.length > 1) fail('CORS_ORIGINS', '"*" cannot be combined with origins');
@@ -304,8 +247,7 @@ function corsConfig(origins: string[] | undefined, maxAgeSeconds: number): CorsC
   return { mode: 'list', origins, maxAgeSeconds };
 }
 
-
-function sharedState(env: Env, providers: Config['providers']): SharedStateConfig {
+function sharedState(env: Env, providers: Config['providers']): SharedStateSettings {
   const byProvider = (pick: (key: ProviderKey) => number): Record<ProviderKey, number> =>
     Object.fromEntries(PROVIDER_KEYS.map((key) => [key, pick(key)])) as Record<ProviderKey, number>;
   const upper = (key: ProviderKey) => key.toUpperCase() as Uppercase<ProviderKey>;
@@ -385,7 +327,7 @@ export function parseConfig(source: EnvSource): Config {
     maxBodyBytes: env.MAX_BODY_BYTES ?? 1024 * 1024,
     maxEntityRepresentations: env.MAX_ENTITY_REPRESENTATIONS ?? 500,
     graphiql: env.GRAPHIQL ? env.GRAPHIQL === 'true' : nodeEnv !== 'production',
-    cors: corsConfig(env.CORS_ORIGINS, env.CORS_MAX_AGE ?? 600),
+    cors: corsSettings(env.CORS_ORIGINS, env.CORS_MAX_AGE ?? 600),
     metricsPort: env.METRICS_PORT ?? null,
     cursorSecret: env.CURSOR_SECRET === undefined ? null : new Secret(env.CURSOR_SECRET),
     server: { requestTimeoutMs, headersTimeoutMs },

@@ -2,14 +2,11 @@ import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
-import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { NoSchemaIntrospectionCustomRule, parse, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { parse, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createAuthenticator, useClientAuth } from './auth.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
-import { deadlineSignal } from './upstream/http.js';
 import type { Registry } from './providers/registry.js';
 import { createLiveHub, type LiveHub } from './live/hub.js';
 import { useMoovWebhook } from './live/use-moov-webhook.js';
@@ -40,6 +37,10 @@ import { usePersistedDocuments } from './use-persisted-documents.js';
 import { useProviderOutcomes } from './use-provider-outcomes.js';
 import { useRoutes } from './use-routes.js';
 import { useCostLimit } from './use-cost-limit.js';
+import { useArmor } from './use-armor.js';
+import { createRequestDeadlines, useDeadlineRelease } from './use-deadline.js';
+import { useMetrics } from './use-metrics.js';
+import { useNoIntrospection } from './use-no-introspection.js';
 
 export const SCHEMA_PATH = new URL('../schema.graphql', import.meta.url);
 
@@ -99,7 +100,7 @@ export type Ticketgraph = YogaServerInstance<Record<string, never>, Context>;
 /** The GraphQL server, without listening: tests call `yoga.fetch`, main.ts mounts it on node:http. */
 export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticketgraph {
   const isDev = config.env !== 'production';
-  const deadlines = new WeakMap<Request, () => void>();
+  const deadlines = createRequestDeadlines(config.requestDeadlineMs);
   const live = deps.live ?? createLiveHub({ redisUrl: null, metrics: deps.metrics });
   // Every change, whatever its source, leaves the hub only after the read cache forgot the
   // ticket and its provider's lists: a client that reads on hearing it reads fresh.
@@ -124,14 +125,11 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
     graphiql: false,
     cors: false,
     maskedErrors: { maskError: (error, message) => maskError(error, message, isDev) },
-    // Federation gateways send `_service` and `_entities`, not introspection: turning it off breaks no supergraph.
     logging: log,
     context: ({ request }) => {
       const outcomes = new ProviderOutcomes();
-      // One deadline for the whole operation, shared by every upstream call and retry in it;
-      // released when the response is sent (see useDeadlineRelease).
-      const { signal, release } = deadlineSignal(config.requestDeadlineMs, request.signal);
-      deadlines.set(request, release);
+      // Released when the response is sent (useDeadlineRelease).
+      const signal = deadlines.signalFor(request);
       return {
         config,
         registry: deps.registry,
@@ -154,7 +152,7 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       useProvenance(config),
       useDriftWarnings(),
       useReadiness(deps.readiness ?? new Readiness(), deps.registry),
-      { onResponse: ({ request }) => deadlines.get(request)?.() },
+      useDeadlineRelease(deadlines),
       // Before the routes and client auth: Moov authenticates with its signature (POST /webhooks/moov).
       ...(config.live.moovWebhook ? [useMoovWebhook({ ...config.live.moovWebhook, registry: deps.registry, live, metrics: deps.metrics })] : []),
       // Before compression: the ETag is a digest of the uncompressed body.
@@ -170,40 +168,15 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       // Before the input guard, so it also checks the documents persisted queries stand for.
       usePersistedDocuments({ manifest: trustedDocuments, only: config.persistedOperations.only }),
       useInputGuard(),
-      EnvelopArmorPlugin({
-        maxDepth: { n: 12, ignoreIntrospection: true },
-        // Priced by useCostLimit instead, which sees variables.
-        costLimit: { enabled: false },
-        maxAliases: { n: 30 },
-        maxTokens: { n: 4000 },
-        maxDirectives: { n: 50 },
-        blockFieldSuggestion: { enabled: !isDev },
-      }),
+      useArmor({ production: !isDev }),
       useCostLimit(config.maxQueryCost),
       ...(isDev ? [] : [useHideSuggestions()]),
-      ...(config.introspection ? [] : [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: typeof NoSchemaIntrospectionCustomRule) => void }) => addValidationRule(NoSchemaIntrospectionCustomRule) }]),
+      ...(config.introspection ? [] : [useNoIntrospection()]),
       useIncrementalDelivery((error) => maskError(error, 'Unexpected error.', isDev) as GraphQLError),
       useProviderOutcomes(),
       // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.
       useApolloInlineTrace(),
-      usePrometheus({
-        endpoint: metricsEndpoint ?? false,
-        registry: deps.metrics.registry,
-        // Only labels with a bounded set of values: the URL (query string included) and the
-        // client's operation name made one series per distinct value, kept for the life of
-        // the process (22,000 URLs: 22,000 histogram series, 308,000 values); an error's path
-        // carries client-chosen aliases.
-        labels: { url: false, operationName: false, path: false },
-        // Off: the ones that cost on every request and tell little here. The deprecated-field
-        // counter walks each document with TypeInfo, the summary keeps a t-digest per label
-        // set, and parse/validate hit yoga's caches after the first request of a shape.
-        metrics: {
-          graphql_envelop_deprecated_field: false,
-          graphql_envelop_request_time_summary: false,
-          graphql_envelop_phase_parse: false,
-          graphql_envelop_phase_validate: false,
-        },
-      }),
+      useMetrics({ endpoint: metricsEndpoint, registry: deps.metrics.registry }),
     ],
   });
 }

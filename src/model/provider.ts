@@ -6,7 +6,6 @@ export function isProviderKey(value: string): value is ProviderKey {
   return (PROVIDER_KEYS as readonly string[]).includes(value);
 }
 
-/** GraphQL enum value (SCREAMING_SNAKE) of a provider key, and back. */
+/** GraphQL enum value (SCREAMING_SNAKE) of a provider key. */
 export type ProviderEnum = Uppercase<ProviderKey>;
 export const toProviderEnum = (key: ProviderKey): ProviderEnum => key.toUpperCase() as ProviderEnum;
-export const fromProviderEnum = (value: ProviderEnum): ProviderKey => value.toLowerCase() as ProviderKey;

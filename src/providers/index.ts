@@ -1,3 +1,4 @@
+import type { ProviderMode } from '../env.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
 import { hostup } from './hostup/index.js';
 import type { ProviderModule, SettingsOf } from './module.js';
@@ -15,6 +16,9 @@ import { zaia } from './zaia/index.js';
 export const PROVIDERS = { spacebring, moov, hostup, zaia, sonzai } satisfies { [K in ProviderKey]: ProviderModule<K, unknown> };
 
 export type ProviderSettingsMap = { [K in ProviderKey]: SettingsOf<(typeof PROVIDERS)[K]> };
+
+/** Each provider's mode as config.ts read it: sandbox, or live with its settings. */
+export type ProviderModes = { [K in ProviderKey]: ProviderMode<ProviderSettingsMap[K]> };
 
 /** The module of a provider, with its settings type erased (for loops over all of them). */
 export function providerModule(key: ProviderKey): ProviderModule<ProviderKey, unknown> {

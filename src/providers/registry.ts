@@ -1,15 +1,45 @@
-import type { Config } from '../config.js';
-import { CircuitBreaker, withBreaker, type BreakerHealth } from '../upstream/breaker.js';
+import { CircuitBreaker, withBreaker, type BreakerHealth, type BreakerSettings } from '../upstream/breaker.js';
 import { withCoalescing } from '../upstream/coalesce.js';
 import { withDriftReport } from '../drift.js';
 import { ProviderNotConfiguredError } from '../errors.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../model/provider.js';
 import type { TicketModel } from '../model/ticket.js';
 import type { ProviderDeps, TicketProvider } from '../upstream/provider.js';
-import { providerModule, type ProviderSettingsMap } from './index.js';
+import { providerModule, type ProviderModes, type ProviderSettingsMap } from './index.js';
 import { ReadCache, ticketVersions, withCache } from '../upstream/cache.js';
 import { createPacer } from '../upstream/pacing.js';
 import { connectRedis, NO_REDIS, type RedisState, type SharedRedis } from '../upstream/redis.js';
+import type { Secret } from '../secret.js';
+
+/** Read cache and rate pacing, shared across replicas through Redis when `redisUrl` is set (src/upstream/). */
+export interface SharedStateSettings {
+  /** Redis for the shared cache tier and shared pacing; null: in process only. @default null */
+  redisUrl: Secret | null;
+  cache: {
+    /** How long a provider read is served from cache, per provider; 0 turns caching off. @default 5000 */
+    ttlMs: Record<ProviderKey, number>;
+    /** After the TTL, how long the old value is still served while one refresh runs. @default 10000 */
+    staleMs: number;
+    /** Beyond that, how long the old value still answers when the provider fails (rate limited, down). @default 60000 */
+    staleIfErrorMs: number;
+    /** Entries of the in-process tier (LRU). @default 5000 */
+    maxEntries: number;
+  };
+  /**
+   * Calls per second each provider (each Moov account) accepts; 0 = not paced. Defaults:
+   * the documented limits in live mode, none on the sandbox (which limits nothing unless told).
+   */
+  maxRps: Record<ProviderKey, number>;
+}
+
+/** The slice of the config the registry builds from (config.ts composes it). */
+export interface RegistrySettings {
+  /** Providers served; the others answer PROVIDER_NOT_CONFIGURED. */
+  enabled: readonly ProviderKey[];
+  providers: ProviderModes;
+  breaker: BreakerSettings;
+  sharedState: SharedStateSettings;
+}
 
 export interface ProviderStatus {
   key: ProviderKey;
@@ -43,7 +73,7 @@ export interface SettingsSource {
 }
 
 export function createRegistry(
-  config: Config,
+  config: RegistrySettings,
   deps: ProviderDeps & { sandbox?: SettingsSource | undefined; redis?: SharedRedis | undefined },
 ): Registry {
   const { sharedState } = config;

@@ -119,6 +119,8 @@ export function readProviderErrorBody(body: unknown): ProviderErrorInfo {
 const MAX_PROVIDER_TEXT = 300;
 const MAX_FIELDS = 20;
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// eslint-disable-next-line no-control-regex -- control characters are what providerText drops
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
 
 /**
  * Text that came from a provider, made fit for a client: every configured credential and
@@ -126,8 +128,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * characters dropped, length capped.
  */
 export function providerText(text: string, max = MAX_PROVIDER_TEXT): string {
-  // eslint-disable-next-line no-control-regex -- control characters are what this drops
-  const clean = redact(text).replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  const clean = redact(text).replace(CONTROL_CHARACTERS, ' ').trim();
   return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
 }
 
