@@ -1,5 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { deadlineSignal } from './upstream/http.js';
+import { deadlineSignal } from './upstream/deadline.js';
 
 /** One deadline per GraphQL operation, shared by every upstream call and retry in it. */
 export interface RequestDeadlines {

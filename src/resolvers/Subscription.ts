@@ -1,6 +1,6 @@
 import { filter, pipe } from 'graphql-yoga';
 import type { Context } from '../context.js';
-import { deadlineSignal } from '../upstream/http.js';
+import { deadlineSignal } from '../upstream/deadline.js';
 import type { SubscriptionResolvers } from '../generated/resolvers-types.js';
 import type { TicketChangeEvent } from '../live/events.js';
 import { matchesFilter } from '../feed/merge.js';
