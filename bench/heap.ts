@@ -9,19 +9,21 @@ import type { SandboxInfo } from './sandbox-process.js';
 /*
  * Issue 18: which V8 heap flags the production start should carry. Each variant is a fresh
  * `node <flags> dist/src/main.js` (coalescing off, so every request makes its own calls),
- * sent a fixed number of feed requests (5 at a time) and of ticket(id) requests (10 at a
- * time); variants alternate round by round so a load spike on the shared machine hits all
+ * sent a fixed number of feed requests (10 at a time, as the bench) and of ticket(id)
+ * requests (10 at a time); variants alternate round by round so a load spike on the shared machine hits all
  * of them. Besides req/s and the RSS peak, the gateway's own CPU time per request (from
  * /proc, user + system, over requests that all completed) is reported: it counts GC work
  * and depends far less than wall time on how busy the other processes are.
  *
- *   npx tsx bench/heap.ts     HEAP_ROUNDS (3), HEAP_FEEDS (40), HEAP_TICKETS (1500), HEAP_VARIANTS ('default;--max-semi-space-size=32;…')
+ *   npx tsx bench/heap.ts     HEAP_ROUNDS (3), HEAP_FEEDS (40), HEAP_TICKETS (1500), HEAP_FEED_CONCURRENCY (10), HEAP_VARIANTS ('default;--max-semi-space-size=32;…')
  */
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.HEAP_ROUNDS ?? 3);
 const FEEDS = Number(process.env.HEAP_FEEDS ?? 40);
 const TICKETS = Number(process.env.HEAP_TICKETS ?? 1500);
+/** Feeds in flight at once: the bench's 10 connections by default. */
+const FEED_CONCURRENCY = Number(process.env.HEAP_FEED_CONCURRENCY ?? 10);
 const VARIANTS = (process.env.HEAP_VARIANTS ?? 'default;--max-semi-space-size=16;--max-semi-space-size=32;--max-semi-space-size=64')
   .split(';')
   .map((v) => v.trim())
@@ -67,7 +69,8 @@ async function main(): Promise<void> {
   const samples: Sample[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const variant of VARIANTS) {
+      // Each round starts at a different variant: a load that rises through a round hits none of them more.
+      for (const variant of [...VARIANTS.slice(round % VARIANTS.length), ...VARIANTS.slice(0, round % VARIANTS.length)]) {
         const flags = variant === 'default' ? [] : variant.split(/\s+/);
         const gateway = await startService<string>(`gateway ${variant}`, process.execPath, [...flags, 'dist/src/main.js'], {
           cwd: root,
@@ -79,7 +82,7 @@ async function main(): Promise<void> {
           const one = await gql(url, '{ tickets(first: 1, filter: { providers: [HOSTUP] }) { nodes { id } } }');
           const id = (one.data as { tickets: { nodes: Array<{ id: string }> } }).tickets.nodes[0]!.id;
           const targets: Array<[string, Target, number, number]> = [
-            ['feed', graphqlTarget(url, FEED_QUERY, { first: 50 }), FEEDS, 5],
+            ['feed', graphqlTarget(url, FEED_QUERY, { first: 50 }), FEEDS, FEED_CONCURRENCY],
             ['ticket', graphqlTarget(url, TICKET_QUERY, { id }), TICKETS, 10],
           ];
           for (const [scenario, target, count, concurrency] of targets) {
@@ -113,7 +116,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(lines.join('\n'));
-  console.log(`\n${ROUNDS} rounds, ${FEEDS} feeds 5 at a time and ${TICKETS} tickets 10 at a time per variant and round, coalescing off, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}, Node ${process.version}`);
+  console.log(`\n${ROUNDS} rounds, ${FEEDS} feeds ${FEED_CONCURRENCY} at a time and ${TICKETS} tickets 10 at a time per variant and round, coalescing off, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}, Node ${process.version}`);
   writeFileSync(join(root, 'bench', 'heap-results.json'), `${JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, feeds: FEEDS, tickets: TICKETS, loadAverage: os.loadavg()[0], samples }, null, 2)}\n`);
 }
 
