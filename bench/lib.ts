@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
@@ -79,6 +79,29 @@ export const LISTENING = /ticketgraph: listening on http:\/\/[^:]+:(\d+)\/graphq
 
 /** `node --import tsx <file>`: the process itself, so its pid is the one whose memory we read. */
 export const tsxArgs = (file: string, ...rest: string[]) => ['--import', 'tsx', file, ...rest];
+
+/**
+ * `npm run build`, once per bench process: the gateway is measured as production runs it,
+ * compiled (tsx holds about 100 MB more and compiles on load).
+ */
+let built = false;
+export function buildGateway(cwd = process.cwd()): void {
+  if (built) return;
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+  built = true;
+}
+
+/**
+ * The node arguments of `npm run start:prod` (package.json), so the bench and the soak
+ * start the gateway exactly as production does, heap flags included, as the node process
+ * itself (its pid is the one whose memory is sampled, which `npm run` would hide).
+ */
+export function productionArgs(cwd = process.cwd()): string[] {
+  const scripts = (JSON.parse(readFileSync(`${cwd}/package.json`, 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const [command, ...args] = (scripts['start:prod'] ?? '').trim().split(/\s+/);
+  if (command !== 'node' || args.length === 0) throw new Error(`package.json: start:prod must be "node [flags] <entry>", is ${JSON.stringify(scripts['start:prod'])}`);
+  return args;
+}
 
 export function parseJsonLine<T>(line: string): T | undefined {
   return line.startsWith('{') ? (JSON.parse(line) as T) : undefined;

@@ -5,12 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DOCUMENTED_RPS } from '../src/config.js';
 import type { ProviderKey } from '../src/model/provider.js';
-import { gql, LISTENING, parseJsonLine, SandboxAdmin, startService, tsxArgs, WITHOUT_SHARED_STATE, type Service } from './lib.js';
+import { buildGateway, gql, LISTENING, parseJsonLine, productionArgs, SandboxAdmin, startService, tsxArgs, WITHOUT_SHARED_STATE, type Service } from './lib.js';
 import type { SandboxInfo } from './sandbox-process.js';
 
 /*
  * Live changes (issue 20): how long a change takes to reach a subscriber, per source, and
- * what polling costs upstream. One gateway (src/main.ts, live mode against the sandbox
+ * what polling costs upstream. One gateway (the production build, live mode against the sandbox
  * process), one SSE subscriber in this process, one change at a time:
  *   - write: addComment through the gateway → its WRITE event;
  *   - webhook: a message from Moov's staff at the simulator → its signed webhook → the
@@ -164,7 +164,9 @@ export async function runLiveBench(options: LiveBenchOptions): Promise<LiveBench
   const admin = new SandboxAdmin(info);
   const secret = randomBytes(24).toString('hex');
 
-  const gateway = await startService<string>('ticketgraph (live)', process.execPath, tsxArgs('src/main.ts'), {
+  // As production runs it (compiled, start:prod's flags); a no-op when bench/run.ts built already.
+  buildGateway(root);
+  const gateway = await startService<string>('ticketgraph (live)', process.execPath, productionArgs(root), {
     cwd: root,
     env: {
       ...info.env,

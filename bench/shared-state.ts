@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LISTENING, parseJsonLine, SandboxAdmin, startService, tsxArgs, type Service } from './lib.js';
+import { buildGateway, LISTENING, parseJsonLine, productionArgs, SandboxAdmin, startService, tsxArgs, type Service } from './lib.js';
 import type { SandboxInfo } from './sandbox-process.js';
 
 /*
@@ -86,7 +86,7 @@ async function runSetup(setup: string, info: SandboxInfo, admin: SandboxAdmin, r
   const urls: string[] = [];
   const mine: Service[] = [];
   for (let i = 0; i < replicas; i++) {
-    const gateway = await startService<string>(`ticketgraph-${i}`, process.execPath, tsxArgs('src/main.ts'), {
+    const gateway = await startService<string>(`ticketgraph-${i}`, process.execPath, productionArgs(root), {
       cwd: root,
       env: { ...info.env, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
       ready: (line) => LISTENING.exec(line)?.[1],
@@ -170,6 +170,8 @@ async function runSetup(setup: string, info: SandboxInfo, admin: SandboxAdmin, r
 }
 
 async function main(): Promise<void> {
+  // The replicas as production runs them: compiled, with start:prod's heap flags.
+  buildGateway(root);
   const sandbox = await startService<SandboxInfo>('sandbox', process.execPath, tsxArgs('bench/sandbox-process.ts', '--tickets', '300'), {
     cwd: root,
     ready: (line) => parseJsonLine<SandboxInfo>(line),

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
-import { gql, LISTENING, memoryOf, parseJsonLine, SandboxAdmin, startService, tsxArgs, WITHOUT_SHARED_STATE, type Service } from './lib.js';
+import { buildGateway, gql, LISTENING, memoryOf, parseJsonLine, productionArgs, SandboxAdmin, startService, tsxArgs, WITHOUT_SHARED_STATE, type Service } from './lib.js';
 import type { SandboxInfo } from './sandbox-process.js';
 
 /*
@@ -59,6 +59,8 @@ function pick<T>(list: readonly T[]): T {
 }
 
 async function main(): Promise<void> {
+  // The gateway as production runs it: compiled, with start:prod's heap flags.
+  buildGateway(root);
   const started = Date.now();
   const services: Service[] = [];
   const stopAll = async () => {
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
   });
   services.push(sandbox.service);
   const admin = new SandboxAdmin(sandbox.value);
-  const gateway = await startService<string>('ticketgraph', process.execPath, tsxArgs('src/main.ts'), {
+  const gateway = await startService<string>('ticketgraph', process.execPath, productionArgs(root), {
     cwd: root,
     env: { ...sandbox.value.env, ...WITHOUT_SHARED_STATE, NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     ready: (line) => LISTENING.exec(line)?.[1],

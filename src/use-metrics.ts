@@ -12,14 +12,27 @@ export function useMetrics(options: { endpoint: string | null; registry: Registr
     // the process (22,000 URLs: 22,000 histogram series, 308,000 values); an error's path
     // carries client-chosen aliases.
     labels: { url: false, operationName: false, path: false },
-    // Off: the ones that cost on every request and tell little here. The deprecated-field
-    // counter walks each document with TypeInfo, the summary keeps a t-digest per label
-    // set, and parse/validate hit yoga's caches after the first request of a shape.
+    // Two metrics, both read by ops/grafana-dashboard.json: the HTTP duration histogram
+    // (rate by status, latency quantiles) and the error counter. Everything else is off:
+    // it costs on every request and repeats these two (the request counter and duration
+    // are the histogram's _count and _sum again, the execute and context phases sit
+    // inside its time) or tells little (parse and validate hit yoga's caches after the
+    // first request of a shape); the deprecated-field counter walks each document with
+    // TypeInfo and the summary keeps a t-digest per label set. bench/README.md has the cost.
     metrics: {
-      graphql_envelop_deprecated_field: false,
+      graphql_yoga_http_duration: true,
+      graphql_envelop_error_result: true,
+      graphql_envelop_request: false,
+      graphql_envelop_request_duration: false,
       graphql_envelop_request_time_summary: false,
       graphql_envelop_phase_parse: false,
       graphql_envelop_phase_validate: false,
+      graphql_envelop_phase_context: false,
+      graphql_envelop_phase_execute: false,
+      graphql_envelop_phase_subscribe: false,
+      graphql_envelop_deprecated_field: false,
+      graphql_envelop_schema_change: false,
+      graphql_envelop_execute_resolver: false,
     },
   });
 }

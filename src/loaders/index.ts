@@ -41,26 +41,54 @@ function pageKey(provider: TicketProvider, query: ListTicketsQuery): string {
   ]);
 }
 
+/**
+ * Each loader is made on first use: an operation that reads one ticket builds the two
+ * by-id loaders and nothing else, one that reads no ticket (`providers`, `_service`) none.
+ * A class, so the getters live on its prototype: yoga copies the context's own properties
+ * (which would call getters placed there) and an object literal with getters is slower to
+ * build than the four loaders it defers.
+ */
+class RequestLoaders implements Loaders {
+  #ticketDetailById: DataLoader<string, TicketModel> | undefined;
+  #ticketById: DataLoader<string, TicketModel> | undefined;
+  #activitiesByTicket: DataLoader<TicketModel, ActivityModel[], string> | undefined;
+  #tagsByTicket: DataLoader<TicketModel, TagModel[], string> | undefined;
+  #pages: Map<string, Promise<ProviderPage>> | undefined;
+
+  constructor(private readonly deps: LoaderDeps) {}
+
+  get ticketDetailById(): DataLoader<string, TicketModel> {
+    return (this.#ticketDetailById ??= createTicketDetailLoader(this.deps));
+  }
+
+  get ticketById(): DataLoader<string, TicketModel> {
+    return (this.#ticketById ??= createTicketByIdLoader(this.ticketDetailById));
+  }
+
+  get activitiesByTicket(): DataLoader<TicketModel, ActivityModel[], string> {
+    return (this.#activitiesByTicket ??= createActivitiesLoader(this.deps, this.ticketDetailById));
+  }
+
+  get tagsByTicket(): DataLoader<TicketModel, TagModel[], string> {
+    return (this.#tagsByTicket ??= createTagsLoader(this.deps, this.ticketDetailById));
+  }
+
+  listPage(provider: TicketProvider, query: ListTicketsQuery): Promise<ProviderPage> {
+    const pages = (this.#pages ??= new Map());
+    const key = pageKey(provider, query);
+    let page = pages.get(key);
+    if (!page) {
+      page = provider.listTickets(query, { signal: this.deps.signal, cache: this.deps.cache });
+      // A failed page is not kept: a later feed in the same request may try again.
+      page.catch(() => pages.delete(key));
+      pages.set(key, page);
+    }
+    return page;
+  }
+}
+
 export function createLoaders(deps: LoaderDeps): Loaders {
-  const ticketDetailById = createTicketDetailLoader(deps);
-  const pages = new Map<string, Promise<ProviderPage>>();
-  return {
-    listPage(provider, query) {
-      const key = pageKey(provider, query);
-      let page = pages.get(key);
-      if (!page) {
-        page = provider.listTickets(query, { signal: deps.signal, cache: deps.cache });
-        // A failed page is not kept: a later feed in the same request may try again.
-        page.catch(() => pages.delete(key));
-        pages.set(key, page);
-      }
-      return page;
-    },
-    ticketDetailById,
-    ticketById: createTicketByIdLoader(ticketDetailById),
-    activitiesByTicket: createActivitiesLoader(deps, ticketDetailById),
-    tagsByTicket: createTagsLoader(deps, ticketDetailById),
-  };
+  return new RequestLoaders(deps);
 }
 
 /** After a write: every loader sees the fresh ticket, in this request and (no cache) the next. */
