@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { DEFAULT_MAX_BODY_BYTES, type HttpSettings } from './upstream/http.js';
 import { emptyToUndefined, fail, int, list, parseEnv, requireAll, str, url, type EnvSource } from './env.js';
@@ -24,7 +25,7 @@ export { ConfigError } from './env.js';
  */
 
 export interface LiveSettings extends PollSettings {
-  /** Moov webhook verification; null: `POST /webhooks/moov` answers 404. */
+  /** Moov webhook verification; null: `POST /webhooks/moov` answers 404. On the sandbox, a secret made up at start. */
   moovWebhook: {
     secret: Secret;
     /** Oldest X-Timestamp accepted (and furthest in the future). @default 300000 */
@@ -209,10 +210,13 @@ const envSchema = z.object({
 });
 type Env = z.infer<typeof envSchema>;
 
-function live(env: Env, providers: Config['providers']): LiveSettings {
-  const moovWebhook = env.MOOV_WEBHOOK_SECRET
-    ? { secret: new Secret(env.MOOV_WEBHOOK_SECRET), toleranceMs: env.MOOV_WEBHOOK_TOLERANCE_MS ?? 300_000 }
-    : null;
+function live(env: Env, providers: Config['providers'], enabled: ProviderKey[]): LiveSettings {
+  // On the sandbox, Moov's simulator delivers webhooks as Moov does (main.ts registers this
+  // gateway with it): the secret is made up here, before the poll intervals are decided, so a
+  // sandboxed Moov is watched by its webhook alone, as a live one with MOOV_WEBHOOK_SECRET is.
+  const sandboxedMoov = enabled.includes('moov') && providers.moov.mode === 'sandbox';
+  const secret = env.MOOV_WEBHOOK_SECRET ?? (sandboxedMoov ? randomBytes(32).toString('hex') : undefined);
+  const moovWebhook = secret ? { secret: new Secret(secret), toleranceMs: env.MOOV_WEBHOOK_TOLERANCE_MS ?? 300_000 } : null;
   const pollMs = {} as Record<ProviderKey, number>;
   for (const key of PROVIDER_KEYS) {
     const own = env[`CHANGES_POLL_MS_${key.toUpperCase() as Uppercase<ProviderKey>}`];
@@ -289,6 +293,7 @@ export function parseConfig(source: EnvSource): Config {
   // Node refuses a headers timeout longer than the request timeout.
   if (headersTimeoutMs > requestTimeoutMs) fail('SERVER_HEADERS_TIMEOUT_MS', `must not exceed SERVER_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
   const port = env.PORT ?? 4000;
+  const enabled = env.TICKETGRAPH_PROVIDERS ?? [...PROVIDER_KEYS];
   if (env.METRICS_PORT !== undefined && env.METRICS_PORT === port) fail('METRICS_PORT', 'must differ from PORT');
   if (env.CURSOR_SECRET !== undefined && env.CURSOR_SECRET.length < 32) fail('CURSOR_SECRET', 'must be at least 32 characters');
   return {
@@ -296,7 +301,7 @@ export function parseConfig(source: EnvSource): Config {
     port,
     host: env.HOST ?? '0.0.0.0',
     logLevel: env.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
-    enabled: env.TICKETGRAPH_PROVIDERS ?? [...PROVIDER_KEYS],
+    enabled,
     providers,
     http: {
       timeoutMs: env.UPSTREAM_TIMEOUT_MS ?? 5000,
@@ -342,7 +347,7 @@ export function parseConfig(source: EnvSource): Config {
       serviceName: env.OTEL_SERVICE_NAME ?? 'ticketgraph',
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
-    live: live(env, providers),
+    live: live(env, providers, enabled),
     persistedOperations: {
       file: env.PERSISTED_OPERATIONS_FILE ?? null,
       redisKey: env.PERSISTED_OPERATIONS_REDIS_KEY ?? null,

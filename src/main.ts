@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { collectDefaultMetrics } from 'prom-client';
 import { createAuthenticator } from './auth.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -7,11 +6,13 @@ import { createRegistry } from './providers/registry.js';
 import { createHttpServer, createMetricsServer } from './http-server.js';
 import { createLiveHub } from './live/hub.js';
 import { startPollers } from './live/poller.js';
+import { MOOV_WEBHOOK_PATH } from './live/use-moov-webhook.js';
 import { attachWebSocket } from './live/websocket.js';
 import { createMetrics } from './metrics.js';
 import { PROVIDER_KEYS } from './model/provider.js';
+import { registerSandboxWebhook } from './providers/moov/simulator/webhooks.js';
 import { startSandbox, type Sandbox } from './sandbox/index.js';
-import { redact, Secret } from './secret.js';
+import { redact } from './secret.js';
 import { createDrain, Readiness } from './readiness.js';
 import { createTicketgraph } from './server.js';
 import { startTracing } from './telemetry.js';
@@ -55,9 +56,6 @@ async function main(): Promise<void> {
   // Config parsed and the sandbox up (both awaited above): a Redis-backed feature adds its own check.
   const readiness = new Readiness();
   const trustedDocuments = openTrustedDocuments(config.persistedOperations, { redisUrl: config.sharedState.redisUrl, readiness, logger });
-  // On the sandbox, Moov's simulator sends its webhooks to this gateway, signed with a secret made up here.
-  const sandboxWebhookSecret = sandbox?.providers.includes('moov') && !config.live.moovWebhook ? randomBytes(32).toString('hex') : null;
-  if (sandboxWebhookSecret) config.live.moovWebhook = { secret: new Secret(sandboxWebhookSecret), toleranceMs: 300_000 };
   const live = createLiveHub({ redisUrl: config.sharedState.redisUrl?.reveal() ?? null, metrics });
   const yoga = createTicketgraph(config, { registry, metrics, logger, readiness, live, trustedDocuments });
   const server = createHttpServer(yoga, config.server);
@@ -73,13 +71,11 @@ async function main(): Promise<void> {
     logger.info({ port }, `${config.graphiql ? 'GraphiQL' : 'GraphQL'} at http://localhost:${port}/graphql`);
     // Whatever LOG_LEVEL says: scripts that start the gateway (the bench, the soak) wait for this line.
     console.log(`ticketgraph: listening on http://${config.host}:${port}/graphql`);
-    if (sandbox && sandboxWebhookSecret) {
-      void fetch(`${sandbox.url('moov')}/__sandbox/webhooks`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ url: `http://127.0.0.1:${port}/webhooks/moov`, secret: sandboxWebhookSecret }),
-      })
-        .then((response) => logger.info(`the moov sandbox delivers its webhooks to /webhooks/moov (${response.status})`))
+    // On the sandbox, Moov's simulator sends its webhooks to this gateway, signed with the
+    // secret config.ts holds (made up there unless MOOV_WEBHOOK_SECRET is set).
+    if (sandbox?.providers.includes('moov') && config.live.moovWebhook) {
+      void registerSandboxWebhook(sandbox.url('moov'), { url: `http://127.0.0.1:${port}${MOOV_WEBHOOK_PATH}`, secret: config.live.moovWebhook.secret.reveal() })
+        .then((ok) => (ok ? logger.info(`the moov sandbox delivers its webhooks to ${MOOV_WEBHOOK_PATH}`) : logger.warn('the moov sandbox refused the webhook registration')))
         .catch(() => logger.warn('could not register the moov sandbox webhook'));
     }
   });

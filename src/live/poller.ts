@@ -36,7 +36,7 @@ const MAX_TIMELINES = 10;
 export interface PollSettings {
   /**
    * Poll interval per provider in ms; 0 turns polling off for that provider.
-   * @default 5000 on the sandbox, 30000 live, 0 for Moov when its webhooks are configured
+   * @default 5000 on the sandbox, 30000 live, 0 for Moov when its webhooks are on (MOOV_WEBHOOK_SECRET, or Moov on the sandbox)
    */
   pollMs: Record<ProviderKey, number>;
   /** How long a replica's poller lease lives without renewal (a dead holder's lease expires after it). @default max(3 × the longest poll interval, 3000) */

@@ -5,6 +5,7 @@ import { ID_TYPES } from '../../src/ids.js';
 import { PROVIDER_KEYS } from '../../src/model/provider.js';
 import { startTestServer, type GqlResult, type TestServer } from '../helpers/server.js';
 import { ACCEPTED_CODES, expectWellFormed, isArmorError, isCoercionError, type CheckOptions } from './invariants.js';
+import { FUZZ_RUNS as RUNS, fuzzParams } from './knobs.js';
 
 /*
  * Issue 9 (hardened edge): random input at every argument of the public schema. Whatever
@@ -13,13 +14,13 @@ import { ACCEPTED_CODES, expectWellFormed, isArmorError, isCoercionError, type C
  * upstream URL, and no promise is left rejected unhandled.
  *
  * Runs are bounded (RUNS per property, and a time limit per property for a loaded
- * machine); no fault here hangs. A failure prints fast-check's seed and path: replay with
- * `fc.assert(…, { seed, path })`.
+ * machine); no fault here hangs. The seed is fixed unless FUZZ_SEED=random (knobs.ts); a
+ * failure prints the line that replays it (FUZZ_SEED, FUZZ_PATH).
  */
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 120);
 const TIME_LIMIT_MS = 15_000;
-const params = { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false } as const;
+/** fast-check parameters for a property of `numRuns` runs (a share of RUNS where a run is costly). */
+const params = <T>(numRuns = RUNS) => fuzzParams<T>(numRuns, { interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false });
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 const ENUM_PROVIDERS = PROVIDER_KEYS.map((k) => k.toUpperCase());
@@ -199,7 +200,7 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
           });
         }
       }),
-      params,
+      params(),
     );
   });
 
@@ -209,7 +210,7 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
         // JSON string syntax is GraphQL string syntax, save lone surrogates: those must fail to parse, coded.
         await ask('literal id', `{ ticket(id: ${JSON.stringify(id)}) { id title } }`);
       }),
-      { ...params, numRuns: Math.ceil(RUNS / 2) },
+      params(Math.ceil(RUNS / 2)),
     );
   });
 
@@ -222,7 +223,7 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
           await ask('tickets', 'query ($a: String, $f: Int) { tickets(first: $f, after: $a) { totalCount nodes { id updatedAt } pageInfo { hasNextPage endCursor } } }', { a: after, f: first });
         }
       }),
-      params,
+      params(),
     );
   });
 
@@ -232,7 +233,7 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
       fc.asyncProperty(literal, async (first) => {
         await ask('literal first', `{ tickets(first: ${first}) { nodes { id } } }`);
       }),
-      { ...params, numRuns: Math.ceil(RUNS / 2) },
+      params(Math.ceil(RUNS / 2)),
     );
   });
 
@@ -266,7 +267,7 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
           for (const node of nodes) expect(filter.statuses).toContain(node.status);
         }
       }),
-      params,
+      params(),
     );
   });
 
@@ -275,7 +276,7 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
       fc.asyncProperty(typed(fc.oneof(fc.emailAddress(), nastyString)), async (email) => {
         await ask('person email', 'query ($e: String!) { person(email: $e) { email tickets(first: 3) { nodes { id } } } }', { e: email });
       }),
-      { ...params, numRuns: Math.ceil(RUNS / 2) },
+      params(Math.ceil(RUNS / 2)),
     );
   });
 
@@ -352,7 +353,7 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
           input: { ...value, ...more },
         });
       }),
-      { ...params, numRuns: Math.ceil(RUNS / 3) },
+      params(Math.ceil(RUNS / 3)),
     );
     reached[name] = server.sandbox.totalRequests() - before;
   });
@@ -430,7 +431,7 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
         }
         expectWellFormed({ ...json, errors: json.errors?.map((e) => ({ ...e, extensions: { ...e.extensions, code: 'BAD_USER_INPUT' } })) } as GqlResult<unknown>, text.slice(0, 200), { forbidden });
       }),
-      { ...params, numRuns: Math.ceil(RUNS / 2) },
+      params(Math.ceil(RUNS / 2)),
     );
   });
 

@@ -2,18 +2,34 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config.js';
 
 describe('parseConfig: live changes (issue 20)', () => {
-  it('polls the sandbox every 5 s, live providers every 30 s, and has no Redis and no webhook by default', () => {
+  it('polls the sandbox every 5 s, live providers every 30 s, and has no Redis by default', () => {
     const config = parseConfig({ HOSTUP_API_KEY: 'k' });
     expect(config.sharedState.redisUrl).toBeNull();
-    expect(config.live.moovWebhook).toBeNull();
-    expect(config.live.pollMs).toEqual({ spacebring: 5000, moov: 5000, hostup: 30_000, zaia: 5000, sonzai: 5000 });
+    expect(config.live.pollMs).toEqual({ spacebring: 5000, moov: 0, hostup: 30_000, zaia: 5000, sonzai: 5000 });
     expect(config.live.leaseMs).toBe(90_000);
   });
 
   it('takes CHANGES_POLL_MS for all and CHANGES_POLL_MS_<PROVIDER> over it; 0 turns polling off', () => {
     const config = parseConfig({ CHANGES_POLL_MS: '10000', CHANGES_POLL_MS_ZAIA: '0', CHANGES_LEASE_MS: '2000' });
-    expect(config.live.pollMs).toEqual({ spacebring: 10_000, moov: 10_000, hostup: 10_000, zaia: 0, sonzai: 10_000 });
+    expect(config.live.pollMs).toEqual({ spacebring: 10_000, moov: 0, hostup: 10_000, zaia: 0, sonzai: 10_000 });
     expect(config.live.leaseMs).toBe(2000);
+  });
+
+  it('watches a sandboxed Moov by its webhook alone, with a secret made up per start, as a live Moov with MOOV_WEBHOOK_SECRET', () => {
+    const sandboxed = parseConfig({});
+    expect(sandboxed.live.moovWebhook?.secret.reveal()).toMatch(/^[0-9a-f]{64}$/);
+    expect(parseConfig({}).live.moovWebhook?.secret.reveal()).not.toBe(sandboxed.live.moovWebhook?.secret.reveal());
+    expect(sandboxed.live.pollMs.moov).toBe(0);
+    expect(parseConfig({ CHANGES_POLL_MS_MOOV: '5000' }).live.pollMs.moov).toBe(5000);
+    expect(parseConfig({ MOOV_WEBHOOK_SECRET: 's3cret' }).live.moovWebhook?.secret.reveal()).toBe('s3cret');
+  });
+
+  it('has no webhook for a live Moov without MOOV_WEBHOOK_SECRET, nor for a Moov not served, and polls a live Moov then', () => {
+    const live = parseConfig({ MOOV_ACCESS_TOKEN: 't', MOOV_ACCOUNT_IDS: 'acct-1' });
+    expect(live.providers.moov.mode).toBe('live');
+    expect(live.live.moovWebhook).toBeNull();
+    expect(live.live.pollMs.moov).toBe(30_000);
+    expect(parseConfig({ TICKETGRAPH_PROVIDERS: 'hostup' }).live.moovWebhook).toBeNull();
   });
 
   it('stops polling Moov when its webhooks are configured, unless told to poll it', () => {

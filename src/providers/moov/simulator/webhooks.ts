@@ -92,3 +92,17 @@ export class MoovWebhookSender {
     await Promise.allSettled([...this.#pending]);
   }
 }
+
+/**
+ * Points a running Moov simulator's webhooks at `endpoint` (its `PUT /__sandbox/webhooks`), as
+ * a Moov user does in the Dashboard. True when the simulator took it.
+ */
+export async function registerSandboxWebhook(simulatorUrl: string, endpoint: MoovWebhookEndpoint): Promise<boolean> {
+  const response = await fetch(`${simulatorUrl}/__sandbox/webhooks`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(endpoint),
+  });
+  await response.body?.cancel();
+  return response.ok;
+}
