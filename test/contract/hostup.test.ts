@@ -19,6 +19,7 @@ import { HOSTUP_SANDBOX_KEY, HOSTUP_SANDBOX_READONLY_KEY } from '../../src/provi
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { Secret } from '../../src/secret.js';
 import { testDeps } from '../helpers/settings.js';
+import { pageTickets } from '../../src/upstream/rows.js';
 
 let sandbox: Sandbox;
 let settings: HostupSettings;
@@ -55,7 +56,7 @@ async function walk(provider: HostupProvider, source: string, limit: number): Pr
   let cursor: string | null = null;
   for (let page = 0; page < 100; page++) {
     const result = await provider.listTickets({ source, cursor, limit, filter: {} }, ctx);
-    all.push(...result.tickets);
+    all.push(...pageTickets(result));
     cursor = result.next;
     if (!cursor) break;
   }
@@ -107,7 +108,7 @@ describe('HostupProvider v2 reads', () => {
   });
 
   it('gets a ticket with its messages, and by number too (migration)', async () => {
-    const [first] = (await v2.listTickets({ source: '', cursor: null, limit: 1, filter: {} }, ctx)).tickets;
+    const [first] = pageTickets(await v2.listTickets({ source: '', cursor: null, limit: 1, filter: {} }, ctx));
     const ticket = await v2.getTicket(first?.nativeId ?? '', ctx);
     expect(ticket).toMatchObject({ id: first?.id, nativeId: first?.nativeId, title: first?.title, tags: [], assignee: null });
     expect(ticket.description).toEqual(expect.any(String));
@@ -185,7 +186,7 @@ describe('HostupProvider v2 writes', () => {
     const all = await walk(v2, '', 100);
     const last = all.at(-1) as TicketModel;
     await v2.addComment?.(last.nativeId, { body: 'bump', internal: false }, ctx).catch(() => v2.reopenTicket?.(last.nativeId, ctx));
-    const [top] = (await v2.listTickets({ source: '', cursor: null, limit: 1, filter: {} }, ctx)).tickets;
+    const [top] = pageTickets(await v2.listTickets({ source: '', cursor: null, limit: 1, filter: {} }, ctx));
     expect(top?.nativeId).toBe(last.nativeId);
   });
 });
@@ -208,7 +209,7 @@ describe('HostupProvider v1', () => {
     expect(capabilitiesOf(v2)).toContain('LIST_TICKETS');
     expect(capabilitiesOf(v2)).not.toContain('READ_TAGS');
     expect(v1.listSources({ statuses: ['OPEN'] })).toEqual([]);
-    expect(await v1.listTickets({ source: '', cursor: null, limit: 50, filter: {} }, ctx)).toEqual({ tickets: [], next: null, totalCount: null });
+    expect(await v1.listTickets({ source: '', cursor: null, limit: 50, filter: {} }, ctx)).toEqual({ rows: [], next: null, totalCount: null });
     expect(sandbox.totalRequests('hostup')).toBe(0);
   });
 
@@ -250,7 +251,7 @@ describe('HostupProvider v1', () => {
 });
 
 describe('HostupProvider auth and faults', () => {
-  const number = async () => (await v2.listTickets({ source: '', cursor: null, limit: 1, filter: {} }, ctx)).tickets[0] as TicketModel;
+  const number = async () => pageTickets(await v2.listTickets({ source: '', cursor: null, limit: 1, filter: {} }, ctx))[0] as TicketModel;
 
   it.each(['v1', 'v2'] as const)('%s: a wrong key ends in PROVIDER_AUTH_FAILED and never leaks the key', async (generation) => {
     const ticket = await number();
@@ -303,7 +304,7 @@ describe('HostupProvider auth and faults', () => {
   });
 
   it('a per-second budget is honoured by waiting out Retry-After, then succeeds', async () => {
-    const all = (await v2.listTickets({ source: '', cursor: null, limit: 3, filter: {} }, ctx)).tickets;
+    const all = pageTickets(await v2.listTickets({ source: '', cursor: null, limit: 3, filter: {} }, ctx));
     sandbox.resetRequests();
     sandbox.setFault('hostup', { rateLimitPerSecond: 2 });
     const tickets = await Promise.all(all.map((t) => v2.getTicket(t.nativeId, ctx)));

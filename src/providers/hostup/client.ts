@@ -1,3 +1,4 @@
+import { readyRow } from '../../upstream/rows.js';
 import type { HostupSettings } from './settings.js';
 import { BadUserInputError } from '../../errors.js';
 import type { ProviderPage } from '../../model/page.js';
@@ -138,7 +139,7 @@ export class HostupProvider implements TicketProvider {
    * (`lists` is false, so the feed does not ask): an empty last page, without a call.
    */
   async listTickets(query: ListTicketsQuery, ctx: CallContext): Promise<ProviderPage> {
-    if (this.generation === 'v1') return { tickets: [], next: null, totalCount: null };
+    if (this.generation === 'v1') return { rows: [], next: null, totalCount: null };
     const searchParams: Record<string, string | number> = { limit: Math.max(1, Math.min(MAX_PAGE, query.limit)) };
     if (query.cursor) searchParams.cursor = query.cursor;
     if (query.source.startsWith(STATUS_SOURCE)) searchParams.status = query.source.slice(STATUS_SOURCE.length);
@@ -153,7 +154,7 @@ export class HostupProvider implements TicketProvider {
     const tickets = (data.data ?? []).map((row, index) =>
       toV2Ticket(row, rawRows[index], { operation: 'listTickets', path: `data.${index}` }),
     );
-    return { tickets, next: data.nextCursor ?? null, totalCount: null };
+    return { rows: tickets.map(readyRow), next: data.nextCursor ?? null, totalCount: null };
   }
 
   /**

@@ -3,7 +3,7 @@ import type { MembershipModel } from '../../model/membership.js';
 import type { TicketModel, TicketStatus } from '../../model/ticket.js';
 import { encodeId } from '../../ids.js';
 import { statusTable } from '../../upstream/status-table.js';
-import type { MoovContact, MoovMessage, MoovTicket, MoovTicketStatus } from './wire.js';
+import type { MoovContact, MoovMessage, MoovTicket, MoovTicketKey, MoovTicketStatus } from './wire.js';
 
 const PROVIDER = 'moov' as const;
 
@@ -80,6 +80,11 @@ export function toMessageAuthor(author: string, requester: MembershipModel | nul
   const lower = text.toLowerCase();
   if (requester && (lower === requester.email?.toLowerCase() || lower === requester.name?.toLowerCase())) return requester;
   return EMAIL.test(text) ? membership(`email:${lower}`, 'AGENT', null, text) : membership(`name:${lower}`, 'AGENT', text, null);
+}
+
+/** The feed key of a list row: what toTicket makes of the same fields. */
+export function toTicketKey(fields: MoovTicketKey, accountId: string): { id: string; updatedAt: Date } {
+  return { id: encodeId('Ticket', PROVIDER, moovNativeId(accountId, fields.ticketID)), updatedAt: new Date(fields.updatedOn) };
 }
 
 /**

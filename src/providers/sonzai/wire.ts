@@ -76,6 +76,13 @@ export const sonzaiTicketListSchema = z.object({
 });
 export type SonzaiTicketList = z.infer<typeof sonzaiTicketListSchema>;
 
+/** The list as the client reads it: the envelope now, each row when the feed uses it (src/upstream/rows.ts). */
+export const sonzaiTicketListEnvelopeSchema = sonzaiTicketListSchema.extend({ tickets: z.array(z.unknown()).nullish() });
+
+/** What a list row's place in the feed is made of. */
+export const sonzaiTicketKeySchema = sonzaiTicketSummarySchema.pick({ ticket_id: true, updated_at: true });
+export type SonzaiTicketKey = z.infer<typeof sonzaiTicketKeySchema>;
+
 export const sonzaiHistorySchema = z.object({
   history_id: z.string().min(1),
   ticket_id: z.string().nullish(),

@@ -109,6 +109,13 @@ export const spacebringTicketListSchema = z.object({
 });
 export type SpacebringTicketList = z.infer<typeof spacebringTicketListSchema>;
 
+/** The list as the client reads it: the envelope now, each row when the feed uses it (src/upstream/rows.ts). */
+export const spacebringTicketListEnvelopeSchema = z.object({ tickets: z.array(z.unknown()), nextPageToken: z.string().nullish() });
+
+/** What a list row's place in the feed is made of. */
+export const spacebringTicketKeySchema = spacebringTicketSchema.pick({ id: true, updateDate: true });
+export type SpacebringTicketKey = z.infer<typeof spacebringTicketKeySchema>;
+
 /** PUT …/{id}/status and PUT …/{id}/assignee. */
 export const spacebringTicketUpdateSchema = z.object({
   ticket: spacebringTicketSchema,

@@ -59,6 +59,13 @@ export type ZaiaTicketDetails = z.infer<typeof zaiaTicketDetailsSchema>;
  */
 export const zaiaTicketDetailsListSchema = z.array(zaiaTicketDetailsSchema);
 
+/** The list as the client reads it: the array now, each row when the feed uses it (src/upstream/rows.ts). */
+export const zaiaTicketDetailsListEnvelopeSchema = z.array(z.unknown());
+
+/** What a list row's place in the feed is made of (updatedAt is derived from the lifecycle times). */
+export const zaiaTicketKeySchema = zaiaTicketDetailsSchema.pick({ id: true, createdAt: true, ongoingAt: true, completedAt: true });
+export type ZaiaTicketKey = z.infer<typeof zaiaTicketKeySchema>;
+
 /** The raw ticket entity every ticket mutation returns (no people, no names). */
 export const zaiaTicketSchema = z.object({
   id: z.string(),
