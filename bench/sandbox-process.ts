@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { ProviderSettingsMap } from '../src/config.js';
+import type { ProviderSettingsMap } from '../src/providers/index.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../src/model/provider.js';
 import { startSandbox } from '../src/sandbox/index.js';
 import { liveEnv } from '../src/sandbox/live-env.js';

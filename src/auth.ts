@@ -2,7 +2,18 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Plugin } from 'graphql-yoga';
-import type { AuthConfig } from './config.js';
+import type { Secret } from './secret.js';
+
+/** Client authentication of the gateway (config.ts reads it from TICKETGRAPH_API_KEYS and TICKETGRAPH_JWT_*). */
+export interface AuthSettings {
+  /** Keys a client may send (`Authorization: Bearer <key>` or `X-API-Key`). */
+  apiKeys: Secret[];
+  /**
+   * JWT verification: issuer, audience and a JWKS (file path or https URL). Tokens must carry
+   * `exp`; with `maxAgeSeconds` they must also carry `iat` and be no older than that.
+   */
+  jwt: { issuer: string; audience: string; jwks: string; maxAgeSeconds: number | null } | null;
+}
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
@@ -37,7 +48,7 @@ export interface AuthLog {
 }
 
 /** Null when no client auth is configured (the gateway is open, and main.ts warns). */
-export function createAuthenticator(config: AuthConfig, log: AuthLog = console): Authenticator | null {
+export function createAuthenticator(config: AuthSettings, log: AuthLog = console): Authenticator | null {
   if (config.apiKeys.length === 0 && !config.jwt) return null;
   const jwt = config.jwt;
   const jwks = jwt ? jwksFrom(jwt.jwks) : null;

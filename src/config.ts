@@ -5,6 +5,12 @@ import { PROVIDER_KEYS, type ProviderKey } from './model/provider.js';
 import { providerModule, type ProviderSettingsMap } from './providers/index.js';
 import type { SandboxFault } from './simkit/server.js';
 import { Secret } from './secret.js';
+import type { AuthSettings } from './auth.js';
+import type { ServerSettings } from './http-server.js';
+import type { PollSettings } from './live/poller.js';
+import type { LogLevel } from './logger.js';
+import type { TracingSettings } from './telemetry.js';
+import type { CorsSettings } from './use-cors.js';
 
 export { ConfigError } from './env.js';
 
@@ -16,44 +22,9 @@ export { ConfigError } from './env.js';
  * through the provider table; this file reads the gateway's own and hands each provider the env.
  */
 
-export type { ProviderSettingsMap } from './providers/index.js';
-
 export type ProviderMode<K extends ProviderKey> = EnvProviderMode<ProviderSettingsMap[K]>;
 
-export interface AuthConfig {
-  /** Keys a client may send (`Authorization: Bearer <key>` or `X-API-Key`). */
-  apiKeys: Secret[];
-  /**
-   * JWT verification: issuer, audience and a JWKS (file path or https URL). Tokens must carry
-   * `exp`; with `maxAgeSeconds` they must also carry `iat` and be no older than that.
-   */
-  jwt: { issuer: string; audience: string; jwks: string; maxAgeSeconds: number | null } | null;
-}
-
-/** Who may read the API from a browser page of another origin. */
-export type CorsConfig =
-  /** No CORS headers: browsers keep other origins out (same-origin pages and non-browser clients work). */
-  | { mode: 'off'; maxAgeSeconds: number }
-  /** `Access-Control-Allow-Origin: *`, never with credentials: for an open development server. */
-  | { mode: 'any'; maxAgeSeconds: number }
-  /** Exactly these origins (scheme://host[:port]), reflected with credentials. */
-  | { mode: 'list'; origins: string[]; maxAgeSeconds: number };
-
-export interface ServerSettings {
-  /** Longest time to receive a whole request, body included (Node's requestTimeout). @default 30000 */
-  requestTimeoutMs: number;
-  /** Longest time to receive the request headers (Node's headersTimeout). @default 10000 */
-  headersTimeoutMs: number;
-}
-
-export interface LiveSettings {
-  /**
-   * Poll interval per provider in ms; 0 turns polling off for that provider.
-   * @default 5000 on the sandbox, 30000 live, 0 for Moov when its webhooks are configured
-   */
-  pollMs: Record<ProviderKey, number>;
-  /** How long a replica's poller lease lives without renewal (a dead holder's lease expires after it). @default max(3 × the longest poll interval, 3000) */
-  leaseMs: number;
+export interface LiveSettings extends PollSettings {
   /** Moov webhook verification; null: `POST /webhooks/moov` answers 404. */
   moovWebhook: {
     secret: Secret;
@@ -66,7 +37,7 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
-  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  logLevel: LogLevel;
   /** Providers served; the others answer PROVIDER_NOT_CONFIGURED. @default all five */
   enabled: ProviderKey[];
   providers: { [K in ProviderKey]: ProviderMode<K> };
@@ -78,7 +49,7 @@ export interface Config {
   /** Highest query cost accepted (list items a query can return, see use-cost-limit.ts). @default 20000 */
   maxQueryCost: number;
   /** Client authentication of the gateway; open (with a warning at start) when neither is set. */
-  auth: AuthConfig;
+  auth: AuthSettings;
   /** Deadline of one GraphQL operation, shared by all its upstream calls. @default 15000 */
   requestDeadlineMs: number;
   /** Whether introspection is allowed. @default true, false in production */
@@ -89,7 +60,7 @@ export interface Config {
   maxEntityRepresentations: number;
   /** Serve GraphiQL on GET /graphql (text/html). @default true, false in production */
   graphiql: boolean;
-  cors: CorsConfig;
+  cors: CorsSettings;
   /**
    * Serve /metrics on this port only (not on the main port). Null: /metrics on the main port,
    * behind client authentication when that is configured. @default null
@@ -110,14 +81,7 @@ export interface Config {
   /** Read cache and rate pacing, shared across replicas through Redis when `redisUrl` is set (src/upstream/). */
   sharedState: SharedStateConfig;
   /** OpenTelemetry tracing (telemetry.ts): off unless an exporter is chosen by the standard OTEL_* variables. */
-  otel: {
-    /** `otlp` (HTTP/protobuf to `url`), `console`, or null for no SDK at all (the API stays a no-op). */
-    exporter: 'otlp' | 'console' | null;
-    /** OTLP traces endpoint. @default http://localhost:4318/v1/traces */
-    url: string;
-    /** @default ticketgraph */
-    serviceName: string;
-  };
+  otel: TracingSettings;
   /** Longest wait for in-flight requests after SIGTERM before the process exits anyway. @default 10000 */
   shutdownGraceMs: number;
   /** Live changes: polling and webhooks behind `Subscription.ticketChanged`. */
@@ -275,7 +239,7 @@ function live(env: Env, providers: Config['providers']): LiveSettings {
   return { pollMs, leaseMs: env.CHANGES_LEASE_MS ?? Math.max(3 * longest, 3000), moovWebhook };
 }
 
-function corsConfig(origins: string[] | undefined, maxAgeSeconds: number): CorsConfig {
+function corsSettings(origins: string[] | undefined, maxAgeSeconds: number): CorsSettings {
   if (!origins) return { mode: 'off', maxAgeSeconds };
   if (origins.includes('*')) {
     if (origins.length > 1) fail('CORS_ORIGINS', '"*" cannot be combined with origins');
@@ -296,7 +260,6 @@ function corsConfig(origins: string[] | undefined, maxAgeSeconds: number): CorsC
   }
   return { mode: 'list', origins, maxAgeSeconds };
 }
-
 
 function sharedState(env: Env, providers: Config['providers']): SharedStateConfig {
   const byProvider = (pick: (key: ProviderKey) => number): Record<ProviderKey, number> =>
@@ -376,7 +339,7 @@ export function parseConfig(source: EnvSource): Config {
     maxBodyBytes: env.MAX_BODY_BYTES ?? 1024 * 1024,
     maxEntityRepresentations: env.MAX_ENTITY_REPRESENTATIONS ?? 500,
     graphiql: env.GRAPHIQL ? env.GRAPHIQL === 'true' : nodeEnv !== 'production',
-    cors: corsConfig(env.CORS_ORIGINS, env.CORS_MAX_AGE ?? 600),
+    cors: corsSettings(env.CORS_ORIGINS, env.CORS_MAX_AGE ?? 600),
     metricsPort: env.METRICS_PORT ?? null,
     cursorSecret: env.CURSOR_SECRET === undefined ? null : new Secret(env.CURSOR_SECRET),
     server: { requestTimeoutMs, headersTimeoutMs },

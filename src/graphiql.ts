@@ -1,5 +1,10 @@
-import type { Config } from './config.js';
-import { toProviderEnum } from './model/provider.js';
+import { toProviderEnum, type ProviderKey } from './model/provider.js';
+
+/** The slice of the config the tabs describe: which providers are served, and which run on the sandbox. */
+export interface GraphiqlTabSettings {
+  enabled: readonly ProviderKey[];
+  providers: Record<ProviderKey, { mode: 'sandbox' | 'live' }>;
+}
 
 const TICKET_FIELDS = `id
         provider
@@ -10,7 +15,7 @@ const TICKET_FIELDS = `id
         updatedAt`;
 
 /** What the header of the first tab says about where the data comes from. */
-function origin(config: Config): string {
+function origin(config: GraphiqlTabSettings): string {
   const enabled = config.enabled;
   const sandboxed = enabled.filter((key) => config.providers[key].mode === 'sandbox');
   if (sandboxed.length === enabled.length) return '# No credentials configured: every provider runs on the sandbox (simulated data).\n';
@@ -23,7 +28,7 @@ function origin(config: Config): string {
  * deferred (the list shows at once, each timeline as it arrives). No field that is always
  * null (the feed's totalCount is null unless every provider reports a total).
  */
-export function graphiqlTabs(config: Config): { query: string }[] {
+export function graphiqlTabs(config: GraphiqlTabSettings): { query: string }[] {
   const feed = `# ticketgraph: one API over ${config.enabled.length === 1 ? 'one ticket provider' : `${config.enabled.length} ticket providers`}.
 ${origin(config)}
 query LatestTickets {

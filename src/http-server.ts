@@ -1,6 +1,12 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
-import type { ServerSettings } from './config.js';
+
+export interface ServerSettings {
+  /** Longest time to receive a whole request, body included (Node's requestTimeout). @default 30000 */
+  requestTimeoutMs: number;
+  /** Longest time to receive the request headers (Node's headersTimeout). @default 10000 */
+  headersTimeoutMs: number;
+}
 
 /**
  * The node:http server the gateway is mounted on, with timeouts for slow clients: without

@@ -1,14 +1,15 @@
 import { inspect } from 'node:util';
 import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Level, type Logger } from 'pino';
 import { prettyFactory } from 'pino-pretty';
-import type { Config } from './config.js';
 import { currentScope } from './request-context.js';
 import { redact } from './secret.js';
 
 export type { Logger } from 'pino';
 
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
 export interface LoggerOptions {
-  level: Config['logLevel'];
+  level: LogLevel;
   /** Human-readable lines (development) instead of JSON lines. */
   pretty: boolean;
   /** Receives each finished line, already redacted. @default process.stdout */

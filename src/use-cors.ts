@@ -1,5 +1,13 @@
 import type { Plugin } from 'graphql-yoga';
-import type { CorsConfig } from './config.js';
+
+/** Who may read the API from a browser page of another origin. */
+export type CorsSettings =
+  /** No CORS headers: browsers keep other origins out (same-origin pages and non-browser clients work). */
+  | { mode: 'off'; maxAgeSeconds: number }
+  /** `Access-Control-Allow-Origin: *`, never with credentials: for an open development server. */
+  | { mode: 'any'; maxAgeSeconds: number }
+  /** Exactly these origins (scheme://host[:port]), reflected with credentials. */
+  | { mode: 'list'; origins: string[]; maxAgeSeconds: number };
 
 const ALLOWED_METHODS = 'GET, POST';
 // What GraphQL clients send: the content type, our two credentials, Apollo's and yoga's
@@ -24,7 +32,7 @@ const ALLOWED_HEADERS = [
  * - `any`: `Access-Control-Allow-Origin: *`, never with credentials.
  * - `list`: the request's Origin when it is listed, with credentials and `Vary: Origin`.
  */
-export function useCors(cors: CorsConfig): Plugin {
+export function useCors(cors: CorsSettings): Plugin {
   const allowed = cors.mode === 'list' ? new Set(cors.origins) : null;
   const headersFor = (request: Request): Record<string, string> | null => {
     const origin = request.headers.get('origin');

@@ -1,6 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
-import { createAuthenticator } from './auth.js';
-import type { Config } from './config.js';
+import { createAuthenticator, type AuthSettings } from './auth.js';
 import type { Context } from './context.js';
 import { currentScope } from './request-context.js';
 
@@ -13,7 +12,14 @@ export const TRACE_HEADER = 'ticketgraph-trace';
  * coalesced, cached). Honoured from an authenticated client, or outside production when no
  * client auth is configured; ignored otherwise, since it tells how the providers behave.
  */
-export function useProvenance(config: Config): Plugin<Context> {
+/** The slice of the config provenance reads. */
+export interface ProvenanceSettings {
+  auth: AuthSettings;
+  /** Without client auth, provenance is honoured outside production only. */
+  env: string;
+}
+
+export function useProvenance(config: ProvenanceSettings): Plugin<Context> {
   // A second authenticator, silent: the one guarding /graphql already logs JWKS outages.
   const authenticate = createAuthenticator(config.auth, { warn: () => {}, info: () => {} });
   return {

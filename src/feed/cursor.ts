@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import type { Config } from '../config.js';
 import { BadUserInputError } from '../errors.js';
+import type { ProviderKey } from '../model/provider.js';
 import { Secret } from '../secret.js';
 
 /**
@@ -30,14 +30,23 @@ export const FILTER_HASH_BYTES = 6;
 /** Far above any real cursor; keeps a hostile `after` from costing a large decode. */
 const MAX_CURSOR_CHARS = 4096;
 
-const keys = new WeakMap<Config, Buffer>();
+/** The slice of the config a cursor key is made from (the config object itself, so the key is derived once). */
+export interface CursorKeySettings {
+  cursorSecret: Secret | null;
+  enabled: readonly ProviderKey[];
+  /** Provider modes, credentials and base URLs: what replicas of one deployment share. */
+  providers: object;
+  sandbox: { seed: number };
+}
+
+const keys = new WeakMap<CursorKeySettings, Buffer>();
 
 /**
  * The sealing key: from CURSOR_SECRET, else derived from the provider configuration
  * (credentials and base URLs, or the sandbox seed), which replicas of one deployment share,
  * so a cursor stays valid on another replica and after a restart.
  */
-export function cursorKeyFor(config: Config): Buffer {
+export function cursorKeyFor(config: CursorKeySettings): Buffer {
   let key = keys.get(config);
   if (!key) {
     const material = config.cursorSecret

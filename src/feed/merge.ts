@@ -3,6 +3,7 @@ import { isUpstreamError, UpstreamError } from '../upstream/errors.js';
 import { BadUserInputError } from '../errors.js';
 import { decodeId } from '../ids.js';
 import type { TicketFilterFields } from '../model/filter.js';
+import { normaliseEmail } from '../model/membership.js';
 import type { Edge, PageRow, TicketConnectionModel } from '../model/page.js';
 import type { ProviderKey } from '../model/provider.js';
 import type { TicketModel } from '../model/ticket.js';
@@ -26,7 +27,7 @@ export interface PersonMatch {
 export function parsePersonMatch(values: readonly string[], argument: string): PersonMatch {
   const match: PersonMatch = { ids: new Map(), emails: new Set() };
   for (const value of values) {
-    if (value.includes('@')) match.emails.add(value.trim().toLowerCase());
+    if (value.includes('@')) match.emails.add(normaliseEmail(value));
     else {
       const { provider, nativeId } = decodeId(value, 'Membership', argument);
       const set = match.ids.get(provider) ?? new Set<string>();
@@ -39,7 +40,7 @@ export function parsePersonMatch(values: readonly string[], argument: string): P
 
 function personMatches(match: PersonMatch, person: TicketModel['assignee']): boolean {
   if (!person) return false;
-  if (person.email && match.emails.has(person.email.toLowerCase())) return true;
+  if (person.email && match.emails.has(normaliseEmail(person.email))) return true;
   return match.ids.get(person.provider)?.has(person.nativeId) ?? false;
 }
 

@@ -1,5 +1,4 @@
 import { pageTickets } from '../upstream/rows.js';
-import type { LiveSettings } from '../config.js';
 import { READ_THROUGH, type TicketProvider } from '../upstream/provider.js';
 import type { Registry } from '../providers/registry.js';
 import type { Metrics } from '../metrics.js';
@@ -34,11 +33,22 @@ const PAGE_SIZE = 50;
 /** Timelines read per round at most, to name the kind of a change the ticket row does not show. */
 const MAX_TIMELINES = 10;
 
+/** The slice of the live settings the pollers read (config.ts composes it into LiveSettings). */
+export interface PollSettings {
+  /**
+   * Poll interval per provider in ms; 0 turns polling off for that provider.
+   * @default 5000 on the sandbox, 30000 live, 0 for Moov when its webhooks are configured
+   */
+  pollMs: Record<ProviderKey, number>;
+  /** How long a replica's poller lease lives without renewal (a dead holder's lease expires after it). @default max(3 × the longest poll interval, 3000) */
+  leaseMs: number;
+}
+
 export interface PollerDeps {
   registry: Registry;
   live: LiveHub;
   metrics: Metrics;
-  settings: LiveSettings;
+  settings: PollSettings;
   log?: (message: string) => void;
 }
 

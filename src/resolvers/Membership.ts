@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { TicketgraphError } from '../errors.js';
 import type { MembershipResolvers, TagResolvers } from '../generated/resolvers-types.js';
 import { decodeId } from '../ids.js';
-import type { MembershipModel } from '../model/membership.js';
+import { createMembership, emailOfNativeId, type MembershipModel } from '../model/membership.js';
 import type { TagModel } from '../model/tag.js';
 import { MembershipPerson } from './Person.js';
 
@@ -24,11 +24,9 @@ export function membershipById(id: string, ctx: Context): MembershipModel {
   const known = ctx.directory.knownMembership(id);
   if (known) return known;
   const { provider, nativeId } = decodeId(id, 'Membership');
-  const email = nativeId.startsWith('email:') ? nativeId.slice('email:'.length) : null;
-  return {
-    id, provider, nativeId, kind: email ? 'CONTACT' : 'USER', name: null, firstName: null, lastName: null,
-    email, phone: null, avatarUrl: null, role: null, blocked: null,
-  };
+  const email = emailOfNativeId(nativeId);
+  // The reference's own id, as the gateway sent it.
+  return { ...createMembership(provider, nativeId, email ? 'CONTACT' : 'USER', { email }), id };
 }
 
 /** A tag the directory has seen (no provider reads one tag by id); NOT_FOUND otherwise. */

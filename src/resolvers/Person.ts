@@ -2,11 +2,12 @@ import { BadUserInputError } from '../errors.js';
 import type { MembershipResolvers, PersonResolvers } from '../generated/resolvers-types.js';
 import { loadFeed } from '../feed/merge.js';
 import { cursorKeyFor } from '../feed/cursor.js';
+import { isEmail, normaliseEmail } from '../model/membership.js';
 import { checkFirst, parseFeedFilter, pathOf } from './arguments.js';
 
 export function toPerson(email: string): { email: string } {
-  const normalised = email.trim().toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+$/.test(normalised) || normalised.length > 320) {
+  const normalised = normaliseEmail(email);
+  if (!isEmail(normalised) || normalised.length > 320) {
     throw new BadUserInputError('email is not an email address', { argument: 'email' });
   }
   return { email: normalised };
@@ -29,5 +30,5 @@ export const Person: PersonResolvers = {
 };
 
 export const MembershipPerson: Pick<MembershipResolvers, 'person'> = {
-  person: (membership) => (membership.email && /^[^\s@]+@[^\s@]+$/.test(membership.email.trim()) ? toPerson(membership.email) : null),
+  person: (membership) => (membership.email && isEmail(membership.email) ? toPerson(membership.email) : null),
 };

@@ -1,4 +1,4 @@
-import type { ProviderSettingsMap } from '../config.js';
+import type { ProviderSettingsMap } from '../providers/index.js';
 import type { ProviderKey } from '../model/provider.js';
 import type { Sandbox } from './index.js';
 

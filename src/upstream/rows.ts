@@ -20,7 +20,7 @@ export interface RowReader<K extends z.ZodType, S extends z.ZodType> {
   /** Only the fields the feed order is made of (the id and what updatedAt is derived from). */
   keySchema: K;
   /** The feed key from those fields: the same functions the mapper uses, so the two agree. */
-  key(fields: z.output<K>): { id: string; updatedAt: Date };
+  key(fields: z.output<K>, index: number): { id: string; updatedAt: Date };
   /** The whole row, as the mapper reads it. */
   rowSchema: S;
   toTicket(row: z.output<S>, raw: unknown, index: number): TicketModel;
@@ -46,7 +46,7 @@ export function readRows<K extends z.ZodType, S extends z.ZodType>(
   for (let index = 0; index < rawRows.length; index++) {
     const raw = rawRows[index];
     const path = at === '' ? [index] : [at, index];
-    const key = reader.key(http.parse(operation, reader.keySchema, raw, path));
+    const key = reader.key(http.parse(operation, reader.keySchema, raw, path), index);
     let ticket: TicketModel | undefined;
     rows[index] = {
       updatedAt: key.updatedAt.getTime(),

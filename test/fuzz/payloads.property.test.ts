@@ -10,7 +10,8 @@ import * as sonzai from '../../src/providers/sonzai/wire.js';
 import * as spacebring from '../../src/providers/spacebring/wire.js';
 import { UpstreamError } from '../../src/upstream/errors.js';
 import * as zaia from '../../src/providers/zaia/wire.js';
-import * as hostupMapper from '../../src/providers/hostup/mapper.js';
+import * as hostupV1Mapper from '../../src/providers/hostup/mapper-v1.js';
+import * as hostupV2Mapper from '../../src/providers/hostup/mapper-v2.js';
 import * as moovMapper from '../../src/providers/moov/mapper.js';
 import * as sonzaiMapper from '../../src/providers/sonzai/mapper.js';
 import * as spacebringMapper from '../../src/providers/spacebring/mapper.js';
@@ -109,7 +110,7 @@ const CASES: Case[] = [
       fixture,
       schema: hostup.hostupV1TicketEnvelopeSchema,
       map: ((d: hostup.HostupV1TicketEnvelope, raw) => ({
-        tickets: [hostupMapper.toV1Ticket(d.data.ticket, rawAt(raw, 'data', 'ticket'), { operation: 'fuzz', path: 'data.ticket' })],
+        tickets: [hostupV1Mapper.toV1Ticket(d.data.ticket, rawAt(raw, 'data', 'ticket'), { operation: 'fuzz', path: 'data.ticket' })],
       })) as MapFn,
     }),
   ),
@@ -117,14 +118,14 @@ const CASES: Case[] = [
     provider: 'hostup',
     fixture: 'v2-ticket',
     schema: hostup.hostupV2TicketSchema,
-    map: ((t: hostup.HostupV2Ticket, raw) => ({ tickets: [hostupMapper.toV2Ticket(t, raw, { operation: 'fuzz', path: '' })] })) as MapFn,
+    map: ((t: hostup.HostupV2Ticket, raw) => ({ tickets: [hostupV2Mapper.toV2Ticket(t, raw, { operation: 'fuzz', path: '' })] })) as MapFn,
   },
   {
     provider: 'hostup',
     fixture: 'v2-list',
     schema: hostup.hostupV2TicketListSchema,
     map: ((d: hostup.HostupV2TicketList, raw) => ({
-      tickets: (d.data ?? []).map((t, i) => hostupMapper.toV2Ticket(t, rawAt(raw, 'data', i), { operation: 'fuzz', path: `data.${i}` })),
+      tickets: (d.data ?? []).map((t, i) => hostupV2Mapper.toV2Ticket(t, rawAt(raw, 'data', i), { operation: 'fuzz', path: `data.${i}` })),
     })) as MapFn,
   },
   ...(['ticket-details.completed', 'ticket-details.seed-placeholders'] as const).map(

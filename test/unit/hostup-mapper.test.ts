@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  mapHostupPriority,
-  mapHostupStatus,
-  normaliseHostupStatus,
-  parseHostbillTime,
-  toV1Ticket,
-  toV2Activity,
-  toV2Ticket,
-  v2StatusesFor,
-} from '../../src/providers/hostup/mapper.js';
+import { mapHostupPriority, mapHostupStatus, normaliseHostupStatus } from '../../src/providers/hostup/mapper.js';
+import { parseHostbillTime, toV1Ticket } from '../../src/providers/hostup/mapper-v1.js';
+import { toV2Activity, toV2Ticket, v2StatusesFor } from '../../src/providers/hostup/mapper-v2.js';
 import {
   hostupV1TicketEnvelopeSchema,
   hostupV2MessageSchema,

@@ -1,23 +1,17 @@
 import { encodeId } from '../../ids.js';
-import type { ActivityModel, AttachmentModel, CommentActivityModel, CreatedActivityModel } from '../../model/activity.js';
-import type { MembershipKind, MembershipModel } from '../../model/membership.js';
+import type { ActivityModel, CreatedActivityModel } from '../../model/activity.js';
+import { createMembership, type MembershipKind, type MembershipModel } from '../../model/membership.js';
 import type { TagModel } from '../../model/tag.js';
-import type { TicketModel, TicketPriority, TicketStatus } from '../../model/ticket.js';
-import { failBadPayload } from '../../upstream/parse.js';
+import type { TicketPriority, TicketStatus } from '../../model/ticket.js';
 import { statusTable } from '../../upstream/status-table.js';
-import { HOSTUP_DEFAULT_TIMEZONE } from './settings.js';
-import { zonedWallTimeToInstant } from './time.js';
-import type {
-  HostupV1Owner,
-  HostupV1Reply,
-  HostupV1Ticket,
-  HostupV2Attachment,
-  HostupV2Message,
-  HostupV2Ticket,
-  HostupV2TicketSummary,
-} from './wire.js';
 
-const P = 'hostup' as const;
+/*
+ * What HostUp's two API generations share: the status and priority vocabulary, people, tags
+ * and the synthetic CREATED activity. mapper-v1.ts and mapper-v2.ts map each generation's
+ * payloads with these.
+ */
+
+export const P = 'hostup' as const;
 
 /** Where a mapped payload came from: the operation and the path of the ticket in the body, for error paths. */
 export interface MapContext {
@@ -27,8 +21,8 @@ export interface MapContext {
   /** Zone of v1's zoneless times (HOSTUP_TIMEZONE). @default Europe/Stockholm */
   timeZone?: string | undefined;
 }
-const DEFAULT_CONTEXT: MapContext = { operation: 'getTicket', path: '' };
-const at = (ctx: MapContext, field: string) => (ctx.path ? `${ctx.path}.${field}` : field);
+export const DEFAULT_CONTEXT: MapContext = { operation: 'getTicket', path: '' };
+export const at = (ctx: MapContext, field: string) => (ctx.path ? `${ctx.path}.${field}` : field);
 
 // ---------------------------------------------------------------------------------------
 // Status and priority: one table each
@@ -97,156 +91,34 @@ export function mapHostupPriority(raw: string | number | null | undefined): Tick
 }
 
 // ---------------------------------------------------------------------------------------
-// Time
+// People, tags, the CREATED activity
 // ---------------------------------------------------------------------------------------
 
-const HOSTBILL_TIME = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?$/;
-const HOSTBILL_NEVER = /^0000-00-00/;
-
-/**
- * A HostBill time: `YYYY-MM-DD HH:MM:SS`, a wall-clock time in `timeZone` [inferred: the docs
- * state no zone; HostUp is Swedish, so HOSTUP_TIMEZONE defaults to Europe/Stockholm], or an
- * ISO string, read as it says. '' and `0000-00-00 …` mean "never" (null); anything else that
- * does not parse gives undefined, and the caller turns it into a bad payload.
- */
-export function parseHostbillTime(value: string | null | undefined, timeZone: string = HOSTUP_DEFAULT_TIMEZONE): Date | null | undefined {
-  if (value === null || value === undefined) return null;
-  const text = value.trim();
-  if (text === '' || HOSTBILL_NEVER.test(text)) return null;
-  const match = HOSTBILL_TIME.exec(text);
-  // Only strings that look like dates: Date.parse accepts far too much on its own.
-  if (!match && !/^\d{4}-\d{2}-\d{2}T/.test(text)) return undefined;
-  const ms = Date.parse(match ? `${match[1]}T${match[2] ?? '00:00:00'}Z` : text);
-  if (Number.isNaN(ms)) return undefined;
-  return new Date(match ? zonedWallTimeToInstant(ms, timeZone) : ms);
-}
-
-function v1Time(value: string | null | undefined, ctx: MapContext, field: string): Date | null {
-  const date = parseHostbillTime(value, ctx.timeZone);
-  if (date === undefined) return failBadPayload(P, ctx.operation, at(ctx, field));
-  return date;
-}
-
-function v2Time(value: string | null | undefined): Date | null {
-  // The schema already checked the ISO format.
-  return value ? new Date(value) : null;
-}
-
-// ---------------------------------------------------------------------------------------
-// People
-// ---------------------------------------------------------------------------------------
-
-const blank = (value: string | null | undefined): string | null => {
+export const blank = (value: string | null | undefined): string | null => {
   const text = value?.trim();
   return text ? text : null;
 };
-/** HostBill uses "0" for "nobody" in its id columns. */
-const realId = (value: string | null | undefined): string | null => {
-  const text = blank(value);
-  return text && text !== '0' ? text : null;
-};
-
-function membership(
+/** HostBill pads and blanks its person columns: trimmed, '' as null, a name from first and last where there is none. */
+export function membership(
   kind: MembershipKind,
   nativeId: string,
   fields: { name?: string | null; firstName?: string | null; lastName?: string | null; email?: string | null; role?: string | null },
 ): MembershipModel {
   const name = blank(fields.name) ?? (([fields.firstName, fields.lastName].map(blank).filter(Boolean).join(' ') || null));
-  return {
-    id: encodeId('Membership', P, nativeId),
-    provider: P,
-    nativeId,
-    kind,
+  return createMembership(P, nativeId, kind, {
     name,
     firstName: blank(fields.firstName),
     lastName: blank(fields.lastName),
     email: blank(fields.email),
-    phone: null,
-    avatarUrl: null,
-    role: fields.role ?? null,
-    blocked: null,
-  };
-}
-
-const emailId = (email: string) => `email:${email.trim().toLowerCase()}`;
-
-/**
- * v1 person ids are prefixed: HostBill keeps clients and admins in separate tables, so
- * `client:7` and `admin:7` are different people. Without an id, the email stands in.
- */
-export function toV1Requester(t: HostupV1Ticket): MembershipModel | null {
-  const clientId = realId(t.client_id);
-  const email = blank(t.email);
-  const name = blank(t.name);
-  const nativeId = clientId ? `client:${clientId}` : email ? emailId(email) : name ? `name:${name}` : null;
-  if (!nativeId) return null;
-  return membership('CONTACT', nativeId, { name, email, role: 'Client' });
-}
-
-/**
- * The assigned admin. `owner` is the joined admin row; when it is missing (`owner: null`, an
- * admin row HostBill could not join) `owner_id` still says who it is, without a name.
- */
-export function toV1Owner(owner: HostupV1Owner | null | undefined, ownerId?: string | null): MembershipModel | null {
-  const id = realId(owner?.id) ?? realId(ownerId);
-  if (!id) return null;
-  return membership('AGENT', `admin:${id}`, {
-    name: null,
-    firstName: owner?.firstname,
-    lastName: owner?.lastname,
-    email: owner?.email,
-    role: 'Admin',
+    role: fields.role,
   });
 }
-
-export function toV1ReplyAuthor(reply: HostupV1Reply): MembershipModel | null {
-  const type = blank(reply.type);
-  const kindWord = type?.toLowerCase();
-  const id = realId(reply.replier_id);
-  const email = blank(reply.email);
-  const name = blank(reply.name);
-  if (kindWord === 'admin' || kindWord === 'staff') {
-    const nativeId = id ? `admin:${id}` : email ? emailId(email) : name ? `name:${name}` : null;
-    return nativeId ? membership('AGENT', nativeId, { name, email, role: type }) : null;
-  }
-  if (kindWord === 'client' || kindWord === 'customer') {
-    const nativeId = id ? `client:${id}` : email ? emailId(email) : name ? `name:${name}` : null;
-    return nativeId ? membership('CONTACT', nativeId, { name, email, role: type }) : null;
-  }
-  // Auto-replies and pipes: no person behind them.
-  return membership('SYSTEM', `system:${name ?? type ?? 'hostup'}`, { name, email, role: type });
-}
-
-/** v2 gives names only: the requester is keyed by name (there is no email to key on). */
-export function toV2Requester(t: HostupV2TicketSummary): MembershipModel | null {
-  const name = blank(t.requesterName);
-  return name ? membership('CONTACT', `name:${name}`, { name, role: 'customer' }) : null;
-}
-
-/** Customers share the requester's `name:` key; staff and automation get their own namespaces. */
-export function toV2Author(message: HostupV2Message): MembershipModel | null {
-  const name = blank(message.senderName);
-  switch (message.sender) {
-    case 'customer':
-      return name ? membership('CONTACT', `name:${name}`, { name, role: message.sender }) : null;
-    case 'staff':
-      return name ? membership('AGENT', `staff:${name}`, { name, role: message.sender }) : null;
-    case 'automation':
-      return membership('AI', `automation:${name ?? 'hostup'}`, { name, role: message.sender });
-    default:
-      return name ? membership('SYSTEM', `${message.sender}:${name}`, { name, role: message.sender }) : null;
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// Tags and activities
-// ---------------------------------------------------------------------------------------
 
 export function toTag(text: string): TagModel {
   return { id: encodeId('Tag', P, text), provider: P, nativeId: text, name: text };
 }
 
-function created(ticketNativeId: string, ticketId: string, author: MembershipModel | null, createdAt: Date): CreatedActivityModel {
+export function created(ticketNativeId: string, ticketId: string, author: MembershipModel | null, createdAt: Date): CreatedActivityModel {
   return {
     id: encodeId('Activity', P, `${ticketNativeId}:created:0`),
     provider: P,
@@ -257,155 +129,4 @@ function created(ticketNativeId: string, ticketId: string, author: MembershipMod
   };
 }
 
-function toAttachment(a: HostupV2Attachment): AttachmentModel {
-  return { id: a.id, name: a.filename ?? null, url: a.downloadUrl ?? null, mimeType: a.contentType ?? null, size: a.byteLength ?? null };
-}
-
-/** A v2 message: a customer-visible comment (HostUp has no internal notes in v2). */
-export function toV2Activity(message: HostupV2Message, ticketId: string, fallbackTime: Date): CommentActivityModel {
-  return {
-    id: encodeId('Activity', P, message.id),
-    provider: P,
-    ticketId,
-    kind: 'COMMENT',
-    author: toV2Author(message),
-    createdAt: v2Time(message.sentAt) ?? fallbackTime,
-    body: message.body,
-    internal: false,
-    attachments: message.attachments.map(toAttachment),
-  };
-}
-
-const byTime = (a: ActivityModel, b: ActivityModel) => a.createdAt.getTime() - b.createdAt.getTime();
-
-// ---------------------------------------------------------------------------------------
-// Tickets
-// ---------------------------------------------------------------------------------------
-
-/** The v1 ticket's native id: the number (what v1 GET takes). */
-export function v1NativeId(t: HostupV1Ticket): string {
-  const number = t.number ?? t.ticket_number;
-  return number === null || number === undefined || String(number) === '' ? t.id : String(number);
-}
-
-/**
- * A v1 ticket (from the envelope's `data.ticket`). `raw` is that ticket object as received.
- * Replies are public comments, notes internal ones; notes are bare strings without a time,
- * so they are stamped with the ticket's last update (they existed by then).
- */
-export function toV1Ticket(t: HostupV1Ticket, raw: unknown, ctx: MapContext = DEFAULT_CONTEXT): TicketModel {
-  const nativeId = v1NativeId(t);
-  const id = encodeId('Ticket', P, nativeId);
-  const createdAt = v1Time(t.date, ctx, 'date') ?? failBadPayload(P, ctx.operation, at(ctx, 'date'));
-  const lastUpdate = v1Time(t.lastupdate, ctx, 'lastupdate');
-  const lastReply = v1Time(t.lastreply, ctx, 'lastreply');
-  const updatedAt = new Date(Math.max(createdAt.getTime(), lastUpdate?.getTime() ?? 0, lastReply?.getTime() ?? 0));
-  const status = mapHostupStatus(t.status);
-  const resolved = v1Time(t.resolve_date, ctx, 'resolve_date');
-  const requester = toV1Requester(t);
-
-  const activities: ActivityModel[] = [created(nativeId, id, requester, createdAt)];
-  (t.replies ?? []).forEach((reply, index) => {
-    activities.push({
-      id: encodeId('Activity', P, `${nativeId}:reply:${reply.id}`),
-      provider: P,
-      ticketId: id,
-      kind: 'COMMENT',
-      author: toV1ReplyAuthor(reply),
-      createdAt: v1Time(reply.date, ctx, `replies.${index}.date`) ?? createdAt,
-      body: reply.body ?? null,
-      internal: false,
-      attachments: [],
-    });
-  });
-  (t.notes ?? []).forEach((note, index) => {
-    activities.push({
-      id: encodeId('Activity', P, `${nativeId}:note:${index}`),
-      provider: P,
-      ticketId: id,
-      kind: 'COMMENT',
-      author: null,
-      createdAt: updatedAt,
-      body: note,
-      internal: true,
-      attachments: [],
-    });
-  });
-  activities.sort(byTime);
-
-  const deptName = blank(t.deptname);
-  const deptId = realId(t.dept_id);
-  return {
-    id,
-    provider: P,
-    nativeId,
-    number: nativeId,
-    title: t.subject,
-    titleDerived: false,
-    description: t.body ?? null,
-    status,
-    providerStatus: t.status,
-    priority: mapHostupPriority(t.priority),
-    providerPriority: t.priority === null || t.priority === undefined ? null : String(t.priority),
-    type: deptName,
-    requester,
-    assignee: toV1Owner(t.owner, t.owner_id),
-    team: deptId || deptName ? { id: deptId, name: deptName, avatarUrl: null } : null,
-    tags: (t.tags ?? []).filter((tag) => tag.trim() !== '').map(toTag),
-    activities,
-    createdAt,
-    updatedAt,
-    closedAt: status === 'CLOSED' ? (resolved ?? updatedAt) : null,
-    // The seed shows v1 attachments as bare strings: taken as file names.
-    attachments: (t.attachments ?? []).filter((name) => name.trim() !== '').map((name) => ({ id: null, name, url: null, mimeType: null, size: null })),
-    raw,
-  };
-}
-
-/**
- * A v2 ticket: a list summary (no body, no messages: `activities` stays undefined so a
- * loader reads the detail) or a detail. v2 has no tags (`[]`) and no assignee. HostUp
- * gives no close time: for a closed ticket it is taken as the last update.
- */
-export function toV2Ticket(t: HostupV2Ticket | HostupV2TicketSummary, raw: unknown, ctx: MapContext = DEFAULT_CONTEXT): TicketModel {
-  const id = encodeId('Ticket', P, t.id);
-  const createdAt =
-    v2Time(t.createdAt) ?? v2Time(t.updatedAt) ?? v2Time(t.lastMessageAt) ?? failBadPayload(P, ctx.operation, at(ctx, 'createdAt'));
-  const updatedAt = v2Time(t.updatedAt) ?? v2Time(t.lastMessageAt) ?? createdAt;
-  const status = mapHostupStatus(t.status);
-  const requester = toV2Requester(t);
-  const detail = 'messages' in t && Array.isArray(t.messages) ? t : null;
-  let activities: ActivityModel[] | undefined;
-  if (detail) {
-    activities = [created(t.id, id, requester, createdAt), ...(detail.messages ?? []).map((m) => toV2Activity(m, id, createdAt))];
-    activities.sort(byTime);
-  }
-  return {
-    id,
-    provider: P,
-    nativeId: t.id,
-    number: t.number,
-    title: t.subject,
-    titleDerived: false,
-    description: 'body' in t ? (t.body ?? null) : null,
-    status,
-    providerStatus: t.status,
-    priority: mapHostupPriority(t.priority),
-    providerPriority: t.priority ?? null,
-    type: t.departmentName ?? t.departmentSlug,
-    requester,
-    assignee: null,
-    team: { id: t.departmentSlug, name: t.departmentName ?? null, avatarUrl: null },
-    tags: [],
-    activities,
-    createdAt,
-    updatedAt,
-    closedAt: status === 'CLOSED' ? updatedAt : null,
-    // Root attachments are on the detail only: null on a list row tells the resolver to read it.
-    attachments: detail ? (detail.attachments ?? []).map(toAttachment) : null,
-    raw,
-  };
-}
-
-/** The v2 status values a normalised status covers (list `status` takes one value per call). */
-export const v2StatusesFor = hostupStatuses.rawFor;
+export const byTime = (a: ActivityModel, b: ActivityModel) => a.createdAt.getTime() - b.createdAt.getTime();

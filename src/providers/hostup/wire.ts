@@ -187,6 +187,13 @@ export const hostupV2TicketListSchema = z.object({
 });
 export type HostupV2TicketList = z.infer<typeof hostupV2TicketListSchema>;
 
+/** The list as the client reads it: the envelope now, each row when the feed uses it (src/upstream/rows.ts). */
+export const hostupV2TicketListEnvelopeSchema = hostupV2TicketListSchema.extend({ data: z.array(z.unknown()).optional() });
+
+/** What a list row's place in the feed is made of (updatedAt falls back on the other times). */
+export const hostupV2TicketKeySchema = hostupV2TicketSummarySchema.pick({ id: true, createdAt: true, updatedAt: true, lastMessageAt: true });
+export type HostupV2TicketKey = z.infer<typeof hostupV2TicketKeySchema>;
+
 export const hostupV2DepartmentSchema = z.object({
   slug: z.string(),
   displayName: z.string(),

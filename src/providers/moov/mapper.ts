@@ -1,5 +1,5 @@
 import type { CommentActivityModel } from '../../model/activity.js';
-import type { MembershipModel } from '../../model/membership.js';
+import { createMembership, emailNativeId, isEmail, type MembershipModel } from '../../model/membership.js';
 import type { TicketModel, TicketStatus } from '../../model/ticket.js';
 import { encodeId } from '../../ids.js';
 import { statusTable } from '../../upstream/status-table.js';
@@ -44,29 +44,11 @@ export function parseMoovNativeId(nativeId: string): MoovTicketRef | null {
 
 export const moovNativeId = (accountId: string, ticketId: string): string => `${accountId}/${ticketId}`;
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-
-function membership(nativeId: string, kind: MembershipModel['kind'], name: string | null, email: string | null): MembershipModel {
-  return {
-    id: encodeId('Membership', PROVIDER, nativeId),
-    provider: PROVIDER,
-    nativeId,
-    kind,
-    name,
-    firstName: null,
-    lastName: null,
-    email,
-    phone: null,
-    avatarUrl: null,
-    role: null,
-    blocked: null,
-  };
-}
 
 /** Moov's contact has no id: the lower-cased email stands in, so the same person dedupes. */
 export function toContact(contact: MoovContact): MembershipModel {
   const name = contact.name?.trim() ? contact.name : null;
-  return membership(`email:${contact.email.toLowerCase()}`, 'CONTACT', name, contact.email);
+  return createMembership(PROVIDER, emailNativeId(contact.email), 'CONTACT', { name, email: contact.email });
 }
 
 /**
@@ -79,7 +61,9 @@ export function toMessageAuthor(author: string, requester: MembershipModel | nul
   if (text === '') return null;
   const lower = text.toLowerCase();
   if (requester && (lower === requester.email?.toLowerCase() || lower === requester.name?.toLowerCase())) return requester;
-  return EMAIL.test(text) ? membership(`email:${lower}`, 'AGENT', null, text) : membership(`name:${lower}`, 'AGENT', text, null);
+  return isEmail(text)
+    ? createMembership(PROVIDER, emailNativeId(text), 'AGENT', { email: text })
+    : createMembership(PROVIDER, `name:${lower}`, 'AGENT', { name: text });
 }
 
 /** The feed key of a list row: what toTicket makes of the same fields. */

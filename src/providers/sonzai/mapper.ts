@@ -1,5 +1,5 @@
 import type { ActivityModel, CommentActivityModel } from '../../model/activity.js';
-import type { MembershipKind, MembershipModel } from '../../model/membership.js';
+import { createMembership, emailNativeId, isEmail, type MembershipKind, type MembershipModel } from '../../model/membership.js';
 import type { TicketModel, TicketPriority, TicketStatus } from '../../model/ticket.js';
 import { encodeId } from '../../ids.js';
 import { statusTable } from '../../upstream/status-table.js';
@@ -75,7 +75,7 @@ export function collectPeople(ticket: SonzaiTicket, history: readonly SonzaiHist
 
 /**
  * A Sonzai person. List rows carry only emails while the detail carries ids and emails,
- * so the membership id is `email:<lower-cased email>` whenever an email is known and the
+ * so the membership id is the email one (emailNativeId) whenever an email is known and the
  * user id only when none is: the same person then has one id in lists and in details.
  * A value that is itself an email (an `assigned_to` history value may be) counts as one.
  */
@@ -87,23 +87,10 @@ export function toPerson(
   people?: SonzaiPeople,
 ): MembershipModel | null {
   const userId = text(id);
-  const mail = text(email) ?? (userId?.includes('@') ? userId : null) ?? (userId ? (people?.get(userId) ?? null) : null);
-  const nativeId = mail ? `email:${mail.toLowerCase()}` : userId;
+  const mail = text(email) ?? (userId && isEmail(userId) ? userId : null) ?? (userId ? (people?.get(userId) ?? null) : null);
+  const nativeId = mail ? emailNativeId(mail) : userId;
   if (!nativeId) return null;
-  return {
-    id: encodeId('Membership', PROVIDER, nativeId),
-    provider: PROVIDER,
-    nativeId,
-    kind,
-    name: null,
-    firstName: null,
-    lastName: null,
-    email: mail,
-    phone: null,
-    avatarUrl: null,
-    role,
-    blocked: null,
-  };
+  return createMembership(PROVIDER, nativeId, kind, { email: mail, role });
 }
 
 /** `author_type` words for Sonzai's own support staff [inferred: the docs list no values]. */

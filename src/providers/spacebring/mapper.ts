@@ -1,6 +1,6 @@
 import { encodeId } from '../../ids.js';
 import type { ActivityModel, AttachmentModel } from '../../model/activity.js';
-import type { MembershipModel } from '../../model/membership.js';
+import { createMembership, type MembershipModel } from '../../model/membership.js';
 import type { TicketModel, TicketStatus } from '../../model/ticket.js';
 import type {
   SpacebringActivity,
@@ -53,11 +53,7 @@ export function toMembership(
   const lastName = nonEmpty(person?.surname);
   const name = [firstName, lastName].filter((part): part is string => part !== null).join(' ');
   const role = [membership?.roleType, membership?.type].map(nonEmpty).filter((part): part is string => part !== null).join('/');
-  return {
-    id: encodeId('Membership', P, nativeId),
-    provider: P,
-    nativeId,
-    kind: membership ? 'MEMBER' : 'USER',
+  return createMembership(P, nativeId, membership ? 'MEMBER' : 'USER', {
     name: name === '' ? null : name,
     firstName,
     lastName,
@@ -66,27 +62,13 @@ export function toMembership(
     avatarUrl: nonEmpty(person?.photoUrl),
     role: role === '' ? null : role,
     blocked: person?.blocked ?? null,
-  };
+  });
 }
 
 /** Spacebring's "Lem AI" assistant, one AI person per name. */
 export function toLemAI(lemAI: { name?: string | null | undefined; photoUrl?: string | null | undefined }): MembershipModel {
   const name = nonEmpty(lemAI.name) ?? 'Lem AI';
-  const nativeId = `lemAI:${name}`;
-  return {
-    id: encodeId('Membership', P, nativeId),
-    provider: P,
-    nativeId,
-    kind: 'AI',
-    name,
-    firstName: null,
-    lastName: null,
-    email: null,
-    phone: null,
-    avatarUrl: nonEmpty(lemAI.photoUrl),
-    role: 'lemAI',
-    blocked: null,
-  };
+  return createMembership(P, `lemAI:${name}`, 'AI', { name, avatarUrl: nonEmpty(lemAI.photoUrl), role: 'lemAI' });
 }
 
 /** Tickets have no title: the first non-empty line of the description stands in for one. */

@@ -2,6 +2,7 @@ import type { ZaiaAuthScheme, ZaiaSettings, ZaiaStatusValues } from './settings.
 import { BadUserInputError } from '../../errors.js';
 import { encodeId } from '../../ids.js';
 import type { ActivityModel } from '../../model/activity.js';
+import { emailOfNativeId } from '../../model/membership.js';
 import type { ProviderPage } from '../../model/page.js';
 import type { TicketModel } from '../../model/ticket.js';
 import type { z } from 'zod';
@@ -141,7 +142,7 @@ export class ZaiaProvider implements TicketProvider {
     });
     for (const id of query.filter.assigneeNativeIds ?? []) {
       // Synthetic `email:` ids cannot be sent; the feed's post-filter handles them.
-      if (!id.startsWith('email:')) params.append('assigneeIds', id);
+      if (emailOfNativeId(id) === null) params.append('assigneeIds', id);
     }
     const search = query.filter.search?.trim();
     if (search) params.set('search', search);
@@ -195,7 +196,7 @@ export class ZaiaProvider implements TicketProvider {
     let userId = this.#actingUserId;
     if (!userId) {
       const current = await this.getTicket(nativeId, ctx);
-      userId = current.assignee && !current.assignee.nativeId.startsWith('email:') ? current.assignee.nativeId : null;
+      userId = current.assignee && emailOfNativeId(current.assignee.nativeId) === null ? current.assignee.nativeId : null;
       if (!userId) {
         throw new BadUserInputError('zaia: completing an unassigned ticket needs ZAIA_USER_ID (the acting user)', {
           argument: 'id',

@@ -1,7 +1,7 @@
 import { encodeId } from '../../ids.js';
 import { statusTable, type StatusTable } from '../../upstream/status-table.js';
 import type { ActivityModel, StatusChangeActivityModel } from '../../model/activity.js';
-import type { MembershipKind, MembershipModel } from '../../model/membership.js';
+import { createMembership, emailNativeId, isEmail, type MembershipFields, type MembershipKind, type MembershipModel } from '../../model/membership.js';
 import type { TagModel } from '../../model/tag.js';
 import type { TeamModel, TicketModel, TicketStatus } from '../../model/ticket.js';
 import type { ZaiaTicketDetails, ZaiaTicketKey } from './wire.js';
@@ -43,34 +43,12 @@ export function zaiaStatusesFor(
 const date = (value: string): Date => new Date(value);
 const optionalDate = (value: string | null | undefined): Date | null => (value ? new Date(value) : null);
 
-function membership(
-  nativeId: string,
-  kind: MembershipKind,
-  fields: Partial<Omit<MembershipModel, 'id' | 'provider' | 'nativeId' | 'kind'>>,
-): MembershipModel {
-  return {
-    id: encodeId('Membership', P, nativeId),
-    provider: P,
-    nativeId,
-    kind,
-    name: fields.name ?? null,
-    firstName: fields.firstName ?? null,
-    lastName: fields.lastName ?? null,
-    email: fields.email ?? null,
-    phone: fields.phone ?? null,
-    avatarUrl: fields.avatarUrl ?? null,
-    role: fields.role ?? null,
-    blocked: fields.blocked ?? null,
-  };
-}
-
-const emailId = (email: string): string => `email:${email.trim().toLowerCase()}`;
-const looksLikeEmail = (value: string): boolean => /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
+const membership = (nativeId: string, kind: MembershipKind, fields: MembershipFields): MembershipModel => createMembership(P, nativeId, kind, fields);
 const looksLikePhone = (value: string): boolean => /^\+?[0-9][0-9 ()-]{5,}$/.test(value);
 
 /** The workspace user the ticket is assigned to. */
 export function toAssignee(row: ZaiaTicketDetails): MembershipModel | null {
-  const nativeId = row.assigneeId ?? (row.assigneeEmail ? emailId(row.assigneeEmail) : null);
+  const nativeId = row.assigneeId ?? (row.assigneeEmail ? emailNativeId(row.assigneeEmail) : null);
   if (!nativeId) return null;
   return membership(nativeId, 'AGENT', { name: row.assigneeName, email: row.assigneeEmail, avatarUrl: row.assigneePicture });
 }
@@ -83,8 +61,8 @@ export function toAssignee(row: ZaiaTicketDetails): MembershipModel | null {
 export function toRequester(row: ZaiaTicketDetails): MembershipModel {
   const identifier = row.ownerIdentifier ?? null;
   const external = row.ownerEmail == null && (identifier !== null || /extern/i.test(row.ownerEntity));
-  const email = row.ownerEmail ?? (identifier && looksLikeEmail(identifier) ? identifier : null);
-  const phone = identifier && !looksLikeEmail(identifier) && looksLikePhone(identifier) ? identifier : null;
+  const email = row.ownerEmail ?? (identifier && isEmail(identifier) ? identifier : null);
+  const phone = identifier && !isEmail(identifier) && looksLikePhone(identifier) ? identifier : null;
   return membership(row.chatOwnerId, external ? 'CONTACT' : 'OWNER', {
     name: row.ownerName,
     email,

@@ -13,6 +13,7 @@ import {
 } from '../wire.js';
 import { SimHttpError, type Route, type SimRequest, type SimResponse } from '../../../simkit/server.js';
 import { SANDBOX_EPOCH } from '../../../simkit/random.js';
+import { isEmail } from '../../../model/membership.js';
 import { compareTickets, materializeMessages, toWire, type SimTicket } from './data.js';
 import type { MoovWebhookEvent } from './webhooks.js';
 
@@ -42,7 +43,6 @@ function ok<S extends z.ZodType>(schema: S, body: z.input<S>): SimResponse {
 const VERSION = /^v\d{4}\.\d{2}\.\d{2}$/;
 const DEFAULT_COUNT = 20;
 const MAX_COUNT = 200;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const isStatus = (value: string): value is MoovTicketStatus => (MOOV_TICKET_STATUSES as readonly string[]).includes(value);
 
@@ -170,7 +170,7 @@ function validateCreate(body: Record<string, unknown>): MoovCreateTicketError | 
   else {
     const contactErrors: NonNullable<MoovCreateTicketError['contact']> = {};
     if (blank(contact.email)) contactErrors.email = 'cannot be blank';
-    else if (!EMAIL.test(contact.email as string)) contactErrors.email = 'must be a valid email address';
+    else if (!isEmail(contact.email as string)) contactErrors.email = 'must be a valid email address';
     if (contact.name !== undefined && typeof contact.name !== 'string') contactErrors.name = 'must be a string';
     if (Object.keys(contactErrors).length > 0) errors.contact = contactErrors;
   }
