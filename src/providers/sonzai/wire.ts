@@ -31,7 +31,6 @@ export type SonzaiComment = z.infer<typeof sonzaiCommentSchema>;
 export const sonzaiTicketSchema = z.object({
   // Non-empty: it is our native id and the path segment of every later call.
   ticket_id: z.string().min(1),
-  tenant_id: z.string().nullish(),
   title: z.string(),
   description: z.string().nullish(),
   type: z.string().nullish(),
@@ -41,7 +40,6 @@ export const sonzaiTicketSchema = z.object({
   created_by_email: z.string().nullish(),
   assigned_to: z.string().nullish(),
   assigned_to_email: z.string().nullish(),
-  comment_count: z.number().int().nullish(),
   comments: z.array(sonzaiCommentSchema).nullish(),
   created_at: timestamp,
   updated_at: timestamp,
@@ -58,7 +56,6 @@ export const sonzaiTicketSummarySchema = z.object({
   priority: z.string().nullish(),
   created_by_email: z.string().nullish(),
   assigned_to_email: z.string().nullish(),
-  comment_count: z.number().int().nullish(),
   created_at: timestamp,
   updated_at: timestamp,
 });

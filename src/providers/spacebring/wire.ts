@@ -37,8 +37,6 @@ export const spacebringAttachmentSchema = z.object({
   name: z.string().nullish(),
   size: z.number().nullish(),
   url: z.string().nullish(),
-  width: z.number().nullish(),
-  height: z.number().nullish(),
 });
 export type SpacebringAttachment = z.infer<typeof spacebringAttachmentSchema>;
 

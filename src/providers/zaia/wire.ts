@@ -19,11 +19,8 @@ export const zaiaTicketDetailsSchema = z.object({
   createdAt: dateTime,
   ongoingAt: dateTime.nullish(),
   completedAt: dateTime.nullish(),
-  workspaceId: z.string(),
 
   chatId: z.string(),
-  chatIsRemoved: z.boolean(),
-  pendingChatMessages: z.number().int(),
   channelId: z.string().nullish(),
   channelName: z.string().nullish(),
   channelType: z.string().nullish(),
@@ -41,8 +38,6 @@ export const zaiaTicketDetailsSchema = z.object({
   responderId: z.string(),
   responderName: z.string(),
   responderPicture: z.string().nullish(),
-  responderVersionId: z.string().nullish(),
-  responderVersionNumber: z.number().int().nullish(),
 
   chatOwnerId: z.string(),
   ownerEntity: z.string(),
