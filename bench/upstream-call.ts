@@ -44,7 +44,7 @@ const registry = createRegistry(config, { http: config.http, metrics });
 const logger = createLogger({ level: 'warn', pretty: false });
 const hostup = registry.get('hostup');
 const first = await hostup.listTickets({ source: '', cursor: null, limit: 1, filter: {} }, {});
-const ticket = first.tickets[0];
+const ticket = first.rows[0]?.ticket();
 if (!ticket) throw new Error('the sandbox has no HostUp ticket');
 
 let op: () => Promise<unknown>;

@@ -1,6 +1,7 @@
 import { intercept, type TicketProvider } from './upstream/provider.js';
 import type { Metrics } from './metrics.js';
 import type { ProviderKey } from './model/provider.js';
+import type { PageRow, ProviderPage } from './model/page.js';
 import type { TicketModel } from './model/ticket.js';
 import { currentScope, type DriftWarning } from './request-context.js';
 
@@ -101,7 +102,30 @@ export function withDriftReport(provider: TicketProvider, metrics?: Metrics): Ti
   return intercept(provider, async (operation, args, call) => {
     const result = await call(args);
     if (operation === 'getTicket') report([result as TicketModel], metrics);
-    else if (operation === 'listTickets') report((result as { tickets: TicketModel[] }).tickets, metrics);
+    else if (operation === 'listTickets') return reportingPage(result as ProviderPage, metrics);
     return result;
   });
+}
+
+/**
+ * A list row is checked when its ticket is first used (the feed maps only the rows it
+ * returns): each caller gets its own rows, so each request hears of the drift it served.
+ */
+function reportingPage(page: ProviderPage, metrics: Metrics | undefined): ProviderPage {
+  const rows = page.rows.map((row): PageRow => {
+    let reported = false;
+    return {
+      updatedAt: row.updatedAt,
+      id: row.id,
+      ticket() {
+        const ticket = row.ticket();
+        if (!reported) {
+          reported = true;
+          report([ticket], metrics);
+        }
+        return ticket;
+      },
+    };
+  });
+  return { ...page, rows };
 }

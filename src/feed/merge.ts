@@ -4,7 +4,7 @@ import { BadUserInputError } from '../errors.js';
 import { decodeId } from '../ids.js';
 import type { TicketFilterFields } from '../model/filter.js';
 import { normaliseEmail } from '../model/membership.js';
-import type { Edge, TicketConnectionModel } from '../model/page.js';
+import type { Edge, PageRow, TicketConnectionModel } from '../model/page.js';
 import type { ProviderKey } from '../model/provider.js';
 import type { TicketModel } from '../model/ticket.js';
 import type { ProviderOutcomes } from '../outcomes.js';
@@ -84,11 +84,20 @@ function providerFilter(filter: FeedFilter, key: ProviderKey): ProviderFilter {
 
 /** Sort key of the feed: updatedAt, then global id, both descending. */
 type Key = readonly [number, string];
-const keyOf = (t: TicketModel): Key => [t.updatedAt.getTime(), t.id];
-/** > 0 when a comes first in the feed. */
-function compareKeys(a: Key, b: Key): number {
-  if (a[0] !== b[0]) return a[0] - b[0];
-  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+/** > 0 when a comes first in the feed; rows carry their key (rows.ts), so no tuple is built per comparison. */
+function compareRows(a: PageRow, b: PageRow): number {
+  if (a.updatedAt !== b.updatedAt) return a.updatedAt - b.updatedAt;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+/** Whether the row comes after the cursor's key in the feed. */
+const isAfter = (row: PageRow, key: Key): boolean => row.updatedAt < key[0] || (row.updatedAt === key[0] && row.id < key[1]);
+
+/** Whether the filter needs the mapped ticket (anything besides the provider list). */
+function filtersTickets(filter: FeedFilter): boolean {
+  return Boolean(
+    filter.statuses || filter.assignee || filter.requester || filter.search ||
+    filter.createdAfter || filter.createdBefore || filter.updatedAfter || filter.updatedBefore,
+  );
 }
 
 /**
@@ -116,7 +125,8 @@ interface SourceState {
   /** Position of the page in `buffer` (null: first page). */
   position: string | null;
   next: string | null;
-  buffer: TicketModel[];
+  /** Rows of the page at `position` not yet returned, feed order. */
+  buffer: PageRow[];
   done: boolean;
   failed: boolean;
   fetches: number;
@@ -174,6 +184,21 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
   });
 
   const pageSize = (s: SourceState) => Math.min(s.provider.maxPageSize, Math.max(first + 1, 25));
+  // Without a filter on ticket fields, a row is validated and mapped only if it reaches the
+  // page (rows.ts): the merge runs on the keys. A filter reads the tickets: all are mapped.
+  const eager = filtersTickets(filter);
+
+  /** The source's page is broken: the source ends here, and the request names the provider once. */
+  const fail = (s: SourceState, error: unknown): void => {
+    s.failed = true;
+    s.done = true;
+    s.buffer = [];
+    const upstream = isUpstreamError(error)
+      ? error
+      : new UpstreamError('UPSTREAM_BAD_RESPONSE', `${s.provider.key} failed to list tickets`, { provider: s.provider.key, operation: 'listTickets' }, { cause: error });
+    // One error per provider, however many of its sources failed.
+    if (!deps.outcomes.partialErrors.some((e) => e.error.provider === s.provider.key)) deps.outcomes.partial(upstream, deps.path);
+  };
 
   const fetchPage = async (s: SourceState): Promise<void> => {
     s.fetches++;
@@ -186,10 +211,12 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
       });
       deps.outcomes.ok(s.provider.key);
       if (s.fetches === 1) s.total = page.totalCount;
-      for (const ticket of page.tickets) deps.loaders.ticketById.prime(ticket.id, ticket);
-      s.buffer = page.tickets
-        .filter((t) => (!lastKey || compareKeys(keyOf(t), lastKey) < 0) && matchesFilter(t, filter))
-        .sort((a, b) => compareKeys(keyOf(b), keyOf(a)));
+      let rows = lastKey ? page.rows.filter((row) => isAfter(row, lastKey)) : page.rows.slice();
+      if (eager) {
+        for (const row of page.rows) deps.loaders.ticketById.prime(row.id, row.ticket());
+        rows = rows.filter((row) => matchesFilter(row.ticket(), filter));
+      }
+      s.buffer = rows.sort((a, b) => compareRows(b, a));
       s.next = page.next;
       if (s.buffer.length === 0 && !s.next) s.done = true;
     } catch (error) {
@@ -198,13 +225,7 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
       if (error instanceof BadUserInputError) {
         throw new BadUserInputError(`Invalid after: the cursor's position for ${s.provider.key} is not valid`, { argument: 'after' });
       }
-      s.failed = true;
-      s.done = true;
-      const upstream = isUpstreamError(error)
-        ? error
-        : new UpstreamError('UPSTREAM_BAD_RESPONSE', `${s.provider.key} failed to list tickets`, { provider: s.provider.key, operation: 'listTickets' }, { cause: error });
-      // One error per provider, however many of its sources failed.
-      if (!deps.outcomes.partialErrors.some((e) => e.error.provider === s.provider.key)) deps.outcomes.partial(upstream, deps.path);
+      fail(s, error);
     }
   };
 
@@ -238,12 +259,18 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
   };
 
   const edges: Edge<TicketModel>[] = [];
+  /** Per edge: its source and which of that source's fetches its row came from. */
+  const origins: { source: SourceState; fetch: number }[] = [];
   let hasNextPage = false;
   for (;;) {
     let best: SourceState | undefined;
+    let bestRow: PageRow | undefined;
     for (const s of sources) {
       const head = s.buffer[0];
-      if (head && (!best || compareKeys(keyOf(head), keyOf(best.buffer[0] as TicketModel)) > 0)) best = s;
+      if (head && (!bestRow || compareRows(head, bestRow) > 0)) {
+        best = s;
+        bestRow = head;
+      }
     }
     if (!best) {
       // Sources cut short by the fetch bound still have pages: the feed goes on.
@@ -254,9 +281,28 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
       hasNextPage = true;
       break;
     }
-    const ticket = best.buffer.shift() as TicketModel;
+    const row = best.buffer.shift() as PageRow;
+    let ticket: TicketModel;
+    try {
+      ticket = row.ticket();
+    } catch (error) {
+      // As if the page had failed when it was read: none of its rows is returned, and the
+      // cursors of the others are unchanged (a failed source keeps the position of that page).
+      const source = best;
+      for (let i = edges.length - 1; i >= 0; i--) {
+        const origin = origins[i];
+        if (origin?.source === source && origin.fetch === source.fetches) {
+          edges.splice(i, 1);
+          origins.splice(i, 1);
+        }
+      }
+      fail(source, error);
+      continue;
+    }
+    if (!eager) deps.loaders.ticketById.prime(row.id, ticket);
+    origins.push({ source: best, fetch: best.fetches });
     if (best.buffer.length === 0) await refill(best);
-    edges.push({ node: ticket, cursor: sealCursor({ filter: hash, key: [ticket.updatedAt.getTime(), ticket.id], positions: positions() }, deps.cursorKey) });
+    edges.push({ node: ticket, cursor: sealCursor({ filter: hash, key: [row.updatedAt, row.id], positions: positions() }, deps.cursorKey) });
   }
 
   const totals = sources.map((s) => s.total);

@@ -1,3 +1,4 @@
+import { pageTickets } from '../upstream/rows.js';
 import { READ_THROUGH, type TicketProvider } from '../upstream/provider.js';
 import type { Registry } from '../providers/registry.js';
 import type { Metrics } from '../metrics.js';
@@ -100,7 +101,7 @@ export function startPollers(deps: PollerDeps): Pollers {
     for (let page = 0; page < MAX_PAGES; page++) {
       const result = await provider.listTickets({ source, cursor, limit: Math.min(PAGE_SIZE, provider.maxPageSize), filter: {} }, { cache: READ_THROUGH });
       let reachedWatermark = false;
-      for (const ticket of result.tickets) {
+      for (const ticket of pageTickets(result)) {
         const updated = ticket.updatedAt.getTime();
         newest = Math.max(newest, updated);
         // Equal to the watermark may still be unseen (two changes in one millisecond): the snapshot decides.

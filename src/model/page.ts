@@ -1,8 +1,21 @@
 import type { TicketModel } from './ticket.js';
 
+/**
+ * One row of a provider's list page: the feed's sort key, read and checked when the page
+ * arrives, and the ticket, validated and mapped only when asked for (src/upstream/rows.ts).
+ */
+export interface PageRow {
+  /** `updatedAt` in ms since the epoch, as the mapped ticket will have it. */
+  readonly updatedAt: number;
+  /** Global id, as the mapped ticket will have it. */
+  readonly id: string;
+  /** Validated and mapped on first call; throws UPSTREAM_BAD_RESPONSE for a row that breaks its schema. */
+  ticket(): TicketModel;
+}
+
 /** One page of one provider source, in that provider's own paging style. */
 export interface ProviderPage {
-  tickets: TicketModel[];
+  rows: PageRow[];
   /** Opaque position of the next page in the provider's own style; null on the last page. */
   next: string | null;
   /** Total number of tickets matching, where the provider reports one. */

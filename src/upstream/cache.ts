@@ -2,7 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { deserialize, serialize } from 'node:v8';
 import { LRUCache } from 'lru-cache';
 import type { Metrics } from '../metrics.js';
+import type { ProviderPage } from '../model/page.js';
 import type { ProviderKey } from '../model/provider.js';
+import type { TicketModel } from '../model/ticket.js';
+import { pageTickets, readyRow } from './rows.js';
 import { Coalescer } from './coalesce.js';
 import { intercept, WRITE_OPERATIONS, type CallContext, type ListTicketsQuery, type TicketProvider } from './provider.js';
 import { fromKyError, isUpstreamError } from './errors.js';
@@ -175,6 +178,31 @@ function subjectKey(operation: string, subject: unknown): string {
 }
 
 /**
+ * A list page is stored with every row mapped, as plain data (Redis stores a structured
+ * clone, which has no functions): a page read once serves many requests, so mapping it
+ * all once is cheaper than keeping the raw rows and mapping them on every hit.
+ */
+interface StoredPage {
+  storedPage: true;
+  tickets: TicketModel[];
+  next: string | null;
+  totalCount: number | null;
+}
+
+function toStored(value: unknown): unknown {
+  if (!isPage(value)) return value;
+  return { storedPage: true, tickets: pageTickets(value), next: value.next, totalCount: value.totalCount } satisfies StoredPage;
+}
+
+function fromStored(value: unknown): unknown {
+  if (!(value && typeof value === 'object' && 'storedPage' in value)) return value;
+  const page = value as StoredPage;
+  return { rows: page.tickets.map(readyRow), next: page.next, totalCount: page.totalCount } satisfies ProviderPage;
+}
+
+const isPage = (value: unknown): value is ProviderPage => Boolean(value && typeof value === 'object' && 'rows' in value && Array.isArray(value.rows));
+
+/**
  * The provider with its reads cached (ticket by id, list pages, timelines and tags, as
  * mapped results) and coalesced: identical reads in flight share one run, keyed with the
  * versions, so a read that starts after a write on any replica never joins one from
@@ -196,8 +224,9 @@ export function withCache(
   const fetch = (full: string, ctx: CallContext | undefined, run: (ctx: CallContext) => Promise<unknown>): Promise<unknown> => {
     const fetchedAt = Date.now();
     const store = (value: unknown) => {
-      cache.set(full, { value, fetchedAt, lifeMs: ttlMs + staleMs + staleIfErrorMs });
-      return value;
+      const stored = toStored(value);
+      cache.set(full, { value: stored, fetchedAt, lifeMs: ttlMs + staleMs + staleIfErrorMs });
+      return fromStored(stored);
     };
     if (!options.coalesce) return run({ ...ctx }).then(store);
     return coalescer.read(full, ctx?.signal, (signal) => run({ ...ctx, signal }).then(store));
@@ -236,7 +265,7 @@ export function withCache(
             .catch(() => undefined)
             .finally(() => refreshing.delete(full));
         }
-        return entry.value;
+        return fromStored(entry.value);
       }
     }
     metrics?.cacheReads.inc({ provider: key, operation, result: 'miss' });
@@ -253,7 +282,7 @@ export function withCache(
       if (!isUpstreamError(error) || !error.transient) throw error;
       metrics?.cacheReads.inc({ provider: key, operation, result: 'stale-if-error' });
       ctx?.cache?.report(key, true, Date.now() - entry.fetchedAt);
-      return entry.value;
+      return fromStored(entry.value);
     }
   });
 }

@@ -96,6 +96,11 @@ export interface CallResult<T> {
 export interface ProviderHttp {
   readonly provider: ProviderKey;
   call<S extends z.ZodType>(options: CallOptions<S>): Promise<CallResult<z.output<S>>>;
+  /**
+   * The same parse point for a part of a body read later (a list row the feed uses,
+   * src/upstream/rows.ts): same error, same metric and listener.
+   */
+  parse<S extends z.ZodType>(operation: string, schema: S, value: unknown, at: readonly (string | number)[]): z.output<S>;
 }
 
 /**
@@ -290,6 +295,9 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
   };
   const client: KyInstance = ky.create(kyOptions);
 
+  const parse = <S extends z.ZodType>(operation: string, schema: S, value: unknown, at: readonly (string | number)[]): z.output<S> =>
+    parsePayload(provider, operation, schema, value, onBadPayload, at);
+
   /**
    * One upstream round trip: the ky call under a deadline, then the one parse of the payload.
    */
@@ -336,13 +344,13 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         );
       }
     }
-    const data = parsePayload(provider, call.operation, call.schema, raw, onBadPayload);
+    const data = parse(call.operation, call.schema, raw, []);
     return { data, raw, status: response.status, requestId: safeRequestId(response.headers.get('x-request-id')) };
   }
 
   // Identical reads in flight are coalesced above this client, per provider (coalesce.ts),
   // where the parsing and mapping are shared too.
-  return { provider, call: (call) => observeUpstream(provider, call.operation, call.method ?? 'get', (record) => perform(call, record)) };
+  return { provider, parse, call: (call) => observeUpstream(provider, call.operation, call.method ?? 'get', (record) => perform(call, record)) };
 }
 
 /** The relative URL of a call: its path and query string, undefined values left out. */

@@ -16,12 +16,15 @@ export function parsePayload<S extends z.ZodType>(
   schema: S,
   body: unknown,
   onBadPayload?: BadPayloadListener,
+  /** Where `body` sits in the payload (a list row: `['items', 3]`), prefixed to the reported path. */
+  at: readonly (string | number)[] = [],
 ): z.output<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const first = result.error.issues[0];
+  const full = [...at, ...(first?.path ?? [])];
   // Record keys in the path are the provider's text: redacted and capped like any other.
-  const path = first && first.path.length > 0 ? providerText(first.path.map(String).join('.'), 200) : '(root)';
+  const path = full.length > 0 ? providerText(full.map(String).join('.'), 200) : '(root)';
   onBadPayload?.({ provider, operation, path, issues: result.error.issues });
   return failBadPayload(provider, operation, path);
 }

@@ -22,6 +22,7 @@ import { HOSTUP_SANDBOX_KEY, HOSTUP_SANDBOX_READONLY_KEY } from '../../src/provi
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { Secret } from '../../src/secret.js';
 import { testDeps } from '../helpers/settings.js';
+import { pageTickets } from '../../src/upstream/rows.js';
 
 let sandbox: Sandbox;
 let settings: HostupSettings;
@@ -58,7 +59,7 @@ async function walk(provider: TicketProvider, source: string, limit: number): Pr
   let cursor: string | null = null;
   for (let page = 0; page < 100; page++) {
     const result = await provider.listTickets({ source, cursor, limit, filter: {} }, ctx);
-    all.push(...result.tickets);
+    all.push(...pageTickets(result));
     cursor = result.next;
     if (!cursor) break;
   }
@@ -110,7 +111,7 @@ describe('HostupProvider v2 reads', () => {
   });
 
   it('gets a ticket with its messages, and by number too (migration)', async () => {
-    const [first] = (await v2.listTickets({ source: '', cursor: null, limit: 1, filter: {} }, ctx)).tickets;
+    const [first] = pageTickets(await v2.listTickets({ source: '', cursor: null, limit: 1, filter: {} }, ctx));
     const ticket = await v2.getTicket(first?.nativeId ?? '', ctx);
     expect(ticket).toMatchObject({ id: first?.id, nativeId: first?.nativeId, title: first?.title, tags: [], assignee: null });
     expect(ticket.description).toEqual(expect.any(String));
@@ -183,7 +184,7 @@ describe('HostupProvider v2 writes', () => {
     const all = await walk(v2, '', 100);
     const last = all.at(-1) as TicketModel;
     await v2.addComment(last.nativeId, { body: 'bump', internal: false }, ctx).catch(() => v2.reopenTicket(last.nativeId, ctx));
-    const [top] = (await v2.listTickets({ source: '', cursor: null, limit: 1, filter: {} }, ctx)).tickets;
+    const [top] = pageTickets(await v2.listTickets({ source: '', cursor: null, limit: 1, filter: {} }, ctx));
     expect(top?.nativeId).toBe(last.nativeId);
   });
 });
@@ -214,7 +215,7 @@ describe('HostupProvider v1', () => {
     expect(capabilitiesOf(v2)).toContain('LIST_TICKETS');
     expect(capabilitiesOf(v2)).not.toContain('READ_TAGS');
     expect((v1 as TicketProvider).listSources({ statuses: ['OPEN'] })).toEqual([]);
-    expect(await (v1 as TicketProvider).listTickets({ source: '', cursor: null, limit: 50, filter: {} }, ctx)).toEqual({ tickets: [], next: null, totalCount: null });
+    expect(await (v1 as TicketProvider).listTickets({ source: '', cursor: null, limit: 50, filter: {} }, ctx)).toEqual({ rows: [], next: null, totalCount: null });
     expect(sandbox.totalRequests('hostup')).toBe(0);
   });
 
@@ -256,7 +257,7 @@ describe('HostupProvider v1', () => {
 });
 
 describe('HostupProvider auth and faults', () => {
-  const number = async () => (await v2.listTickets({ source: '', cursor: null, limit: 1, filter: {} }, ctx)).tickets[0] as TicketModel;
+  const number = async () => pageTickets(await v2.listTickets({ source: '', cursor: null, limit: 1, filter: {} }, ctx))[0] as TicketModel;
 
   it.each(['v1', 'v2'] as const)('%s: a wrong key ends in PROVIDER_AUTH_FAILED and never leaks the key', async (generation) => {
     const ticket = await number();
@@ -309,7 +310,7 @@ describe('HostupProvider auth and faults', () => {
   });
 
   it('a per-second budget is honoured by waiting out Retry-After, then succeeds', async () => {
-    const all = (await v2.listTickets({ source: '', cursor: null, limit: 3, filter: {} }, ctx)).tickets;
+    const all = pageTickets(await v2.listTickets({ source: '', cursor: null, limit: 3, filter: {} }, ctx));
     sandbox.resetRequests();
     sandbox.setFault('hostup', { rateLimitPerSecond: 2 });
     const tickets = await Promise.all(all.map((t) => v2.getTicket(t.nativeId, ctx)));
@@ -343,7 +344,8 @@ describe('HostupProvider auth and faults', () => {
 
   it.each([
     ['v2 get', (t: TicketModel) => v2.getTicket(t.nativeId, ctx), 'status'],
-    ['v2 list', () => v2.listTickets({ source: '', cursor: null, limit: 5, filter: {} }, ctx), 'data.0.status'],
+    // A list row is validated when it is used (src/upstream/rows.ts): here, all of them.
+    ['v2 list', () => v2.listTickets({ source: '', cursor: null, limit: 5, filter: {} }, ctx).then(pageTickets), 'data.0.status'],
     ['v1 get', (t: TicketModel) => v1.getTicket(t.number ?? '', ctx), 'data.ticket.date'],
   ] as const)('drift on %s ends in UPSTREAM_BAD_RESPONSE with the path', async (_name, call, path) => {
     const ticket = await number();

@@ -16,6 +16,7 @@ import type { TicketModel } from '../../src/model/ticket.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { Secret } from '../../src/secret.js';
 import { testDeps } from '../helpers/settings.js';
+import { pageTickets } from '../../src/upstream/rows.js';
 
 let sandbox: Sandbox;
 let settings: SpacebringSettings;
@@ -39,7 +40,7 @@ async function walk(p: SpacebringProvider, source: string, limit: number, filter
   let cursor: string | null = null;
   do {
     const page = await p.listTickets({ source, cursor, limit, filter }, ctx);
-    pages.push(page.tickets);
+    pages.push(pageTickets(page));
     cursor = page.next;
   } while (cursor !== null && pages.length < 100);
   return pages;
@@ -115,7 +116,7 @@ describe('spacebring reads', () => {
   it('gets a ticket with its timeline', async () => {
     const [source] = provider.listSources({});
     const page = await provider.listTickets({ source: source as string, cursor: null, limit: 5, filter: {} }, ctx);
-    const row = page.tickets[0] as TicketModel;
+    const row = pageTickets(page)[0] as TicketModel;
     const ticket = await provider.getTicket(row.nativeId, ctx);
     expect(ticket).toMatchObject({ id: row.id, number: row.number, status: row.status, title: row.title });
     expect(ticket.activities?.[0]?.kind).toBe('CREATED');
@@ -199,7 +200,7 @@ describe('spacebring writes', () => {
     const reread = await provider.getTicket(target.nativeId, ctx);
     expect(reread.activities?.at(-1)).toMatchObject({ kind: 'COMMENT', body: 'On it, thanks!' });
     const first = await provider.listTickets({ source: (target.raw as { locationRef: string }).locationRef, cursor: null, limit: 1, filter: {} }, ctx);
-    expect(first.tickets[0]?.id).toBe(target.id);
+    expect(pageTickets(first)[0]?.id).toBe(target.id);
   });
 
   it('creates a ticket whose title is the first line', async () => {
@@ -210,7 +211,7 @@ describe('spacebring writes', () => {
     const reread = await provider.getTicket(created?.ticket.nativeId ?? '', ctx);
     expect(reread.description).toBe('Wifi down in room 4\n\nNothing connects.');
     const first = await provider.listTickets({ source: location, cursor: null, limit: 1, filter: {} }, ctx);
-    expect(first.tickets[0]?.id).toBe(created?.ticket.id);
+    expect(pageTickets(first)[0]?.id).toBe(created?.ticket.id);
   });
 
   it('rejects a create with an unknown category', async () => {
@@ -262,7 +263,7 @@ describe('spacebring on Basic auth', () => {
     expect(basicProvider.addComment).toBeUndefined();
     expect(typeof provider.createTicket).toBe('function');
     const page = await basicProvider.listTickets({ source: settings.locationRefs[0] as string, cursor: null, limit: 1, filter: {} }, ctx);
-    expect(page.tickets).toHaveLength(1);
+    expect(pageTickets(page)).toHaveLength(1);
   });
 
   it('is refused by the OAuth-only endpoints with 403', async () => {
@@ -296,7 +297,7 @@ describe('spacebring failures', () => {
     const error = await failure(renamed.listTickets({ source: anyId(), cursor: null, limit: 1, filter: {} }, ctx));
     expect(error.code).toBe('PROVIDER_AUTH_FAILED');
     const page = await provider.listTickets({ source: anyId(), cursor: null, limit: 1, filter: {} }, ctx);
-    expect(page.tickets.length).toBeLessThanOrEqual(1);
+    expect(pageTickets(page).length).toBeLessThanOrEqual(1);
 
     // What the renamed client sends, seen by a small upstream of our own.
     const seen: IncomingHttpHeaders[] = [];
@@ -362,7 +363,7 @@ describe('spacebring failures', () => {
     const [source] = provider.listSources({});
     const page = await provider.listTickets({ source: source as string, cursor: null, limit: 1, filter: {} }, ctx);
     sandbox.setFault('spacebring', { drift: true });
-    const error = await failure(provider.getTicket(page.tickets[0]?.nativeId ?? '', ctx));
+    const error = await failure(provider.getTicket(pageTickets(page)[0]?.nativeId ?? '', ctx));
     expect(error.code).toBe('UPSTREAM_BAD_RESPONSE');
     expect(error.extensions.path).toBe('ticket.id');
     const listError = await failure(provider.listTickets({ source: source as string, cursor: null, limit: 1, filter: {} }, ctx));

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TicketProvider } from '../../src/upstream/provider.js';
 import { PROVIDER_KEYS, type ProviderKey } from '../../src/model/provider.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { pageTickets } from '../../src/upstream/rows.js';
 
 interface TicketNode {
   id: string;
@@ -17,7 +18,7 @@ async function everyTicket(provider: TicketProvider): Promise<string[]> {
     let cursor: string | null = null;
     for (let i = 0; i < 1000; i++) {
       const page = await provider.listTickets({ source, cursor, limit: provider.maxPageSize, filter: {} }, {});
-      ids.push(...page.tickets.map((t) => t.id));
+      ids.push(...pageTickets(page).map((t) => t.id));
       if (!page.next) break;
       cursor = page.next;
     }

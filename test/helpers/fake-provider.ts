@@ -1,8 +1,9 @@
 import type { ListTicketsQuery, TicketProvider } from '../../src/upstream/provider.js';
 import { encodeId } from '../../src/ids.js';
-import type { ProviderPage } from '../../src/model/page.js';
+import type { PageRow, ProviderPage } from '../../src/model/page.js';
 import type { ProviderKey } from '../../src/model/provider.js';
 import type { TicketModel } from '../../src/model/ticket.js';
+import { UpstreamError } from '../../src/upstream/errors.js';
 
 export function fakeTicket(provider: ProviderKey, nativeId: string, updatedAt: number, overrides: Partial<TicketModel> = {}): TicketModel {
   return {
@@ -23,6 +24,10 @@ export class FakeProvider implements TicketProvider {
   readonly timeline = 'detail' as const;
   readonly calls: string[] = [];
   failWith: Error | null = null;
+  /** Ids of the tickets whose list row was validated and mapped (issue 18: only rows the feed returns). */
+  readonly mapped: string[] = [];
+  /** Native ids whose list row breaks its schema: its ticket() throws, as rows.ts does. */
+  readonly broken = new Set<string>();
   tickets: TicketModel[];
 
   constructor(
@@ -71,6 +76,17 @@ export class FakeProvider implements TicketProvider {
         : this.style === 'offset' ? String(start + query.limit)
         : `${last.updatedAt.getTime()}|${last.nativeId}`;
     }
-    return { tickets, next, totalCount: this.style === 'offset' ? all.length : null };
+    const rows = tickets.map((ticket): PageRow => ({
+      updatedAt: ticket.updatedAt.getTime(),
+      id: ticket.id,
+      ticket: () => {
+        if (this.broken.has(ticket.nativeId)) {
+          throw new UpstreamError('UPSTREAM_BAD_RESPONSE', `${this.key} row ${ticket.nativeId} breaks its schema`, { provider: this.key, operation: 'listTickets', path: 'items.0.title' });
+        }
+        this.mapped.push(ticket.id);
+        return ticket;
+      },
+    }));
+    return { rows, next, totalCount: this.style === 'offset' ? all.length : null };
   }
 }

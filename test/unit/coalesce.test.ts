@@ -22,7 +22,7 @@ function heldProvider() {
     },
     listTickets: (query) => {
       calls.push(`list ${query.limit}`);
-      return hold(() => ({ tickets: [], next: null, totalCount: 0 }));
+      return hold(() => ({ rows: [], next: null, totalCount: 0 }));
     },
     addComment: async (nativeId) => {
       calls.push(`comment ${nativeId}`);

@@ -3,6 +3,7 @@ import type { Registry } from '../../src/providers/registry.js';
 import { UpstreamError } from '../../src/upstream/errors.js';
 import { BadUserInputError } from '../../src/errors.js';
 import { loadFeed, type FeedFilter } from '../../src/feed/merge.js';
+import { openCursor } from '../../src/feed/cursor.js';
 
 const CURSOR_KEY = Buffer.alloc(32, 7);
 import { createLoaders } from '../../src/loaders/index.js';
@@ -121,5 +122,66 @@ describe('loadFeed (k-way merge over provider pages)', () => {
     const page = await loadFeed({ filter: {}, first: 3, after: null }, d);
     await d.loaders.ticketById.load(page.nodes[0]!.id);
     expect(providers.flatMap((p) => p.calls).filter((c) => c.startsWith('get:'))).toEqual([]);
+  });
+
+  it('issue 18: validates and maps only the rows that reach the page', async () => {
+    const { providers } = world();
+    const page = await loadFeed({ filter: {}, first: 7, after: null }, deps(providers));
+    expect(page.nodes).toHaveLength(7);
+    // 25 rows or more were read from each provider; 7 were used.
+    expect(providers.flatMap((p) => p.mapped).sort()).toEqual(page.nodes.map((t) => t.id).sort());
+  });
+
+  it('issue 18: maps every row when the filter reads the tickets (status, search, people, dates)', async () => {
+    const { providers } = world();
+    await loadFeed({ filter: { statuses: ['OPEN'] }, first: 3, after: null }, deps(providers));
+    expect(providers[2]!.mapped.length).toBeGreaterThan(3);
+  });
+
+  it('issue 18: a row that breaks its schema when it reaches the page fails its page, exactly as a page that failed when read', async () => {
+    const broken = () => {
+      const w = world();
+      // The second-newest zaia ticket: the feed takes the newest zaia row before it meets the broken one.
+      const [, second] = [...w.providers[1]!.tickets].sort((x, y) => y.updatedAt.getTime() - x.updatedAt.getTime());
+      w.providers[1]!.broken.add(second!.nativeId);
+      return w.providers;
+    };
+    const failing = () => {
+      const w = world();
+      w.providers[1]!.failWith = new UpstreamError('UPSTREAM_BAD_RESPONSE', 'zaia row breaks its schema', { provider: 'zaia', operation: 'listTickets', path: 'items.0.title' });
+      return w.providers;
+    };
+    for (const first of [3, 20, 100]) {
+      const lazy = deps(broken());
+      const eager = deps(failing());
+      const a = await loadFeed({ filter: {}, first, after: null }, lazy);
+      const b = await loadFeed({ filter: {}, first, after: null }, eager);
+      expect(a.nodes.map((t) => t.id)).toEqual(b.nodes.map((t) => t.id));
+      expect(a.nodes.every((t) => t.provider !== 'zaia')).toBe(true);
+      expect(a.pageInfo.hasNextPage).toBe(b.pageInfo.hasNextPage);
+      expect(a.edges.map((e) => openCursor(e.cursor, CURSOR_KEY))).toEqual(b.edges.map((e) => openCursor(e.cursor, CURSOR_KEY)));
+      expect(lazy.outcomes.partialErrors.map((e) => [e.error.code, e.error.provider, e.path])).toEqual([['UPSTREAM_BAD_RESPONSE', 'zaia', ['tickets']]]);
+      expect(lazy.outcomes.list()).toEqual(eager.outcomes.list());
+    }
+  });
+
+  it('issue 18: a broken row the page does not reach is not read, and fails nothing', async () => {
+    const { providers } = world();
+    const [oldest] = [...providers[1]!.tickets].sort((x, y) => x.updatedAt.getTime() - y.updatedAt.getTime());
+    providers[1]!.broken.add(oldest!.nativeId);
+    const d = deps(providers);
+    const page = await loadFeed({ filter: {}, first: 5, after: null }, d);
+    expect(page.nodes).toHaveLength(5);
+    expect(d.outcomes.partialErrors).toEqual([]);
+  });
+
+  it('issue 18: with a filter on ticket fields, a broken row anywhere on a page fails that page as before', async () => {
+    const { providers } = world();
+    const [oldest] = [...providers[1]!.tickets].sort((x, y) => x.updatedAt.getTime() - y.updatedAt.getTime());
+    providers[1]!.broken.add(oldest!.nativeId);
+    const d = deps(providers);
+    const page = await loadFeed({ filter: { statuses: ['OPEN'] }, first: 5, after: null }, d);
+    expect(page.nodes.every((t) => t.provider !== 'zaia')).toBe(true);
+    expect(d.outcomes.partialErrors.map((e) => [e.error.code, e.error.provider])).toEqual([['UPSTREAM_BAD_RESPONSE', 'zaia']]);
   });
 });

@@ -5,6 +5,7 @@ import { UpstreamError } from '../../src/upstream/errors.js';
 import { ReadCache, withCache } from '../../src/upstream/cache.js';
 import { NO_REDIS } from '../../src/upstream/redis.js';
 import { fakeTicket } from '../helpers/fake-provider.js';
+import { pageTickets, readyRow } from '../../src/upstream/rows.js';
 
 /** A provider that counts its calls and whose tickets change with every write. */
 function countingProvider() {
@@ -24,7 +25,7 @@ function countingProvider() {
     },
     listTickets: async () => {
       calls.push('list');
-      return { tickets: [fakeTicket('hostup', 'one', 1_700_000_000_000, { title: `v${version}` })], next: null, totalCount: null };
+      return { rows: [readyRow(fakeTicket('hostup', 'one', 1_700_000_000_000, { title: `v${version}` }))], next: null, totalCount: null };
     },
     listActivities: async (ticket) => {
       calls.push(`activities ${ticket.nativeId}`);
@@ -107,7 +108,7 @@ describe('withCache (the read cache, in process)', () => {
     await p.listTickets(query, {});
     await p.addComment!('t1', { body: 'x', internal: false }, {});
     expect((await p.getTicket('t1', {})).title).toBe('v1');
-    expect((await p.listTickets(query, {})).tickets[0]!.title).toBe('v1');
+    expect(pageTickets(await p.listTickets(query, {}))[0]!.title).toBe('v1');
     await p.getTicket('t2', {});
     expect(calls).toEqual(['get t1', 'get t2', 'list', 'comment t1', 'get t1', 'list']);
   });

@@ -64,7 +64,7 @@ describe('sonzai schemas', () => {
     ['an empty ticket_id', (t: Record<string, unknown>) => (t.ticket_id = '')],
     ['a numeric status', (t: Record<string, unknown>) => (t.status = 3)],
     ['a created_at that is not a date', (t: Record<string, unknown>) => (t.created_at = 'yesterday')],
-    ['comment_count as a string', (t: Record<string, unknown>) => (t.comment_count = '2')],
+    ['title as a number', (t: Record<string, unknown>) => (t.title = 2)],
   ])('rejects a ticket with %s', (_name, breakIt) => {
     const ticket = clone(fixture('sonzai', 'ticket')) as Record<string, unknown>;
     breakIt(ticket);

@@ -240,7 +240,7 @@ describe('spacebring activities', () => {
       activity({
         type: 'comment',
         membership: author,
-        data: { text: 'See photo', attachments: [{ key: 'k/1.jpg', mime: 'image/jpeg', name: '1.jpg', size: 10, url: 'https://f/1.jpg', width: 1, height: 1 }] },
+        data: { text: 'See photo', attachments: [{ key: 'k/1.jpg', mime: 'image/jpeg', name: '1.jpg', size: 10, url: 'https://f/1.jpg' }] },
       }),
       0,
     );

@@ -70,7 +70,7 @@ export class HostupV1Provider implements TicketProvider {
 
   /** `lists` is false, so the feed does not ask: an empty last page, without a call. */
   listTickets(): Promise<ProviderPage> {
-    return Promise.resolve({ tickets: [], next: null, totalCount: null });
+    return Promise.resolve({ rows: [], next: null, totalCount: null });
   }
 
   /** dept_id = input.department (a number); without one, the first visible department the API lists. */

@@ -15,12 +15,15 @@ import type {
   WriteResult,
 } from '../../upstream/provider.js';
 import { hostupStatuses } from './mapper.js';
-import { toV2Activity, toV2Ticket } from './mapper-v2.js';
+import { readRows } from '../../upstream/rows.js';
+import { toV2Activity, toV2Ticket, toV2TicketKey } from './mapper-v2.js';
 import { readHostupError } from './errors.js';
 import {
   hostupV2DepartmentListSchema,
   hostupV2MessageSchema,
-  hostupV2TicketListSchema,
+  hostupV2TicketKeySchema,
+  hostupV2TicketListEnvelopeSchema,
+  hostupV2TicketSummarySchema,
   hostupV2TicketSchema,
   type HostupV2CreateBody,
 } from './wire.js';
@@ -95,18 +98,20 @@ export class HostupV2Provider implements TicketProvider {
     const searchParams: Record<string, string | number> = { limit: Math.max(1, Math.min(MAX_PAGE, query.limit)) };
     if (query.cursor) searchParams.cursor = query.cursor;
     if (query.source.startsWith(STATUS_SOURCE)) searchParams.status = query.source.slice(STATUS_SOURCE.length);
-    const { data, raw } = await this.#http.call({
+    const { data } = await this.#http.call({
       operation: 'listTickets',
       path: `${V2}/tickets`,
       searchParams,
-      schema: hostupV2TicketListSchema,
+      schema: hostupV2TicketListEnvelopeSchema,
       signal: ctx.signal,
     });
-    const rawRows = rowsOf(raw);
-    const tickets = (data.data ?? []).map((row, index) =>
-      toV2Ticket(row, rawRows[index], { operation: 'listTickets', path: `data.${index}` }),
-    );
-    return { tickets, next: data.nextCursor ?? null, totalCount: null };
+    const rows = readRows(this.#http, 'listTickets', 'data', data.data ?? [], {
+      keySchema: hostupV2TicketKeySchema,
+      key: (fields, index) => toV2TicketKey(fields, { operation: 'listTickets', path: `data.${index}` }),
+      rowSchema: hostupV2TicketSummarySchema,
+      toTicket: (row, raw, index) => toV2Ticket(row, raw, { operation: 'listTickets', path: `data.${index}` }),
+    });
+    return { rows, next: data.nextCursor ?? null, totalCount: null };
   }
 
   /**
@@ -185,9 +190,4 @@ export class HostupV2Provider implements TicketProvider {
     });
     return { ticket: toV2Ticket(data, raw, { operation, path: '' }) };
   }
-}
-
-function rowsOf(raw: unknown): unknown[] {
-  const rows = (raw as { data?: unknown }).data;
-  return Array.isArray(rows) ? rows : [];
 }

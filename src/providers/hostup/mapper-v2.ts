@@ -4,7 +4,7 @@ import type { MembershipModel } from '../../model/membership.js';
 import type { TicketModel } from '../../model/ticket.js';
 import { failBadPayload } from '../../upstream/parse.js';
 import { at, blank, byTime, created, DEFAULT_CONTEXT, hostupStatuses, mapHostupPriority, mapHostupStatus, membership, P, type MapContext } from './mapper.js';
-import type { HostupV2Attachment, HostupV2Message, HostupV2Ticket, HostupV2TicketSummary } from './wire.js';
+import type { HostupV2Attachment, HostupV2Message, HostupV2Ticket, HostupV2TicketKey, HostupV2TicketSummary } from './wire.js';
 
 /*
  * HostUp v2 (the current API) onto the model: ISO times, people known by name only,
@@ -61,11 +61,21 @@ export function toV2Activity(message: HostupV2Message, ticketId: string, fallbac
  * loader reads the detail) or a detail. v2 has no tags (`[]`) and no assignee. HostUp
  * gives no close time: for a closed ticket it is taken as the last update.
  */
-export function toV2Ticket(t: HostupV2Ticket | HostupV2TicketSummary, raw: unknown, ctx: MapContext = DEFAULT_CONTEXT): TicketModel {
-  const id = encodeId('Ticket', P, t.id);
+/** Any of the three times stands in for a missing one; a ticket with none is a broken payload. */
+function v2Times(t: HostupV2TicketKey, ctx: MapContext): { createdAt: Date; updatedAt: Date } {
   const createdAt =
     v2Time(t.createdAt) ?? v2Time(t.updatedAt) ?? v2Time(t.lastMessageAt) ?? failBadPayload(P, ctx.operation, at(ctx, 'createdAt'));
-  const updatedAt = v2Time(t.updatedAt) ?? v2Time(t.lastMessageAt) ?? createdAt;
+  return { createdAt, updatedAt: v2Time(t.updatedAt) ?? v2Time(t.lastMessageAt) ?? createdAt };
+}
+
+/** The feed key of a list row: what toV2Ticket makes of the same fields. */
+export function toV2TicketKey(fields: HostupV2TicketKey, ctx: MapContext): { id: string; updatedAt: Date } {
+  return { id: encodeId('Ticket', P, fields.id), updatedAt: v2Times(fields, ctx).updatedAt };
+}
+
+export function toV2Ticket(t: HostupV2Ticket | HostupV2TicketSummary, raw: unknown, ctx: MapContext = DEFAULT_CONTEXT): TicketModel {
+  const id = encodeId('Ticket', P, t.id);
+  const { createdAt, updatedAt } = v2Times(t, ctx);
   const status = mapHostupStatus(t.status);
   const requester = toV2Requester(t);
   const detail = 'messages' in t && Array.isArray(t.messages) ? t : null;

@@ -74,7 +74,6 @@ export const hostupV1TicketSchema = z.object({
   replies: z.array(hostupV1ReplySchema).nullish(),
   notes: z.array(z.string()).nullish(),
   attachments: z.array(z.string()).nullish(),
-  linkedServices: z.array(hostupV1LinkedServiceSchema).nullish(),
 });
 export type HostupV1Ticket = z.infer<typeof hostupV1TicketSchema>;
 
@@ -148,7 +147,6 @@ export const hostupV2MessageSchema = z.object({
   /** `customer`, `staff` or `automation`; kept open so a new sender kind does not break reads. */
   sender: z.string(),
   senderName: z.string().nullable(),
-  encrypted: z.boolean(),
   attachments: z.array(hostupV2AttachmentSchema),
 });
 export type HostupV2Message = z.infer<typeof hostupV2MessageSchema>;
@@ -165,10 +163,7 @@ export const hostupV2TicketSummarySchema = z.object({
   createdAt: v2Timestamp.nullable(),
   updatedAt: v2Timestamp.nullable(),
   lastMessageAt: v2Timestamp.nullish(),
-  ccEmails: z.array(z.string()).nullish(),
   requesterName: z.string().nullish(),
-  messageCount: z.number().int().nullish(),
-  linkedServices: z.array(hostupV2LinkedServiceSchema).nullish(),
 });
 export type HostupV2TicketSummary = z.infer<typeof hostupV2TicketSummarySchema>;
 
@@ -186,6 +181,13 @@ export const hostupV2TicketListSchema = z.object({
   nextCursor: z.string().nullish(),
 });
 export type HostupV2TicketList = z.infer<typeof hostupV2TicketListSchema>;
+
+/** The list as the client reads it: the envelope now, each row when the feed uses it (src/upstream/rows.ts). */
+export const hostupV2TicketListEnvelopeSchema = hostupV2TicketListSchema.extend({ data: z.array(z.unknown()).optional() });
+
+/** What a list row's place in the feed is made of (updatedAt falls back on the other times). */
+export const hostupV2TicketKeySchema = hostupV2TicketSummarySchema.pick({ id: true, createdAt: true, updatedAt: true, lastMessageAt: true });
+export type HostupV2TicketKey = z.infer<typeof hostupV2TicketKeySchema>;
 
 export const hostupV2DepartmentSchema = z.object({
   slug: z.string(),

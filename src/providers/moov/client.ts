@@ -14,12 +14,14 @@ import type {
   TicketProvider,
   WriteResult,
 } from '../../upstream/provider.js';
-import { moovStatuses, parseMoovNativeId, toActivities, toTicket, type MoovTicketRef } from './mapper.js';
+import { readRows } from '../../upstream/rows.js';
+import { moovStatuses, parseMoovNativeId, toActivities, toTicket, toTicketKey, type MoovTicketRef } from './mapper.js';
 import { readMoovError } from './errors.js';
 import {
   MOOV_TICKET_STATUSES,
   moovMessageListSchema,
-  moovTicketListSchema,
+  moovTicketKeySchema,
+  moovTicketListEnvelopeSchema,
   moovTicketSchema,
   type MoovCreateTicketRequest,
   type MoovTicketStatus,
@@ -96,7 +98,7 @@ export class MoovProvider implements TicketProvider {
   async listTickets(query: ListTicketsQuery, ctx: CallContext): Promise<ProviderPage> {
     const { accountId, status } = decodeSource(query.source);
     if (!accountId) throw new BadUserInputError('moov: the ticket list needs an account id', { argument: 'source' });
-    const { data, raw } = await this.#http.call({
+    const { data } = await this.#http.call({
       operation: 'listTickets',
       path: `accounts/${seg(accountId)}/tickets`,
       searchParams: {
@@ -104,15 +106,19 @@ export class MoovProvider implements TicketProvider {
         cursor: query.cursor ?? undefined,
         status,
       },
-      schema: moovTicketListSchema,
+      schema: moovTicketListEnvelopeSchema,
       signal: ctx.signal,
     });
-    // The parse succeeded, so the raw body has the same `items` array, element for element.
-    const rawItems = (raw as { items: unknown[] }).items;
-    const tickets = data.items.map((item, index) => toTicket(item, rawItems[index], accountId));
+    // z.array(z.unknown()) keeps the elements as received: they are the rows' `raw`.
+    const rows = readRows(this.#http, 'listTickets', 'items', data.items, {
+      keySchema: moovTicketKeySchema,
+      key: (fields) => toTicketKey(fields, accountId),
+      rowSchema: moovTicketSchema,
+      toTicket: (item, raw) => toTicket(item, raw, accountId),
+    });
     // An empty page that still offers a cursor would make the feed walk forever.
-    const next = tickets.length > 0 ? (data.nextPage?.cursor ?? null) : null;
-    return { tickets, next, totalCount: null };
+    const next = rows.length > 0 ? (data.nextPage?.cursor ?? null) : null;
+    return { rows, next, totalCount: null };
   }
 
   async getTicket(nativeId: string, ctx: CallContext): Promise<TicketModel> {

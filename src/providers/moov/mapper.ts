@@ -3,7 +3,7 @@ import { createMembership, emailNativeId, isEmail, type MembershipModel } from '
 import type { TicketModel, TicketStatus } from '../../model/ticket.js';
 import { encodeId } from '../../ids.js';
 import { statusTable } from '../../upstream/status-table.js';
-import type { MoovContact, MoovMessage, MoovTicket, MoovTicketStatus } from './wire.js';
+import type { MoovContact, MoovMessage, MoovTicket, MoovTicketKey, MoovTicketStatus } from './wire.js';
 
 const PROVIDER = 'moov' as const;
 
@@ -64,6 +64,11 @@ export function toMessageAuthor(author: string, requester: MembershipModel | nul
   return isEmail(text)
     ? createMembership(PROVIDER, emailNativeId(text), 'AGENT', { email: text })
     : createMembership(PROVIDER, `name:${lower}`, 'AGENT', { name: text });
+}
+
+/** The feed key of a list row: what toTicket makes of the same fields. */
+export function toTicketKey(fields: MoovTicketKey, accountId: string): { id: string; updatedAt: Date } {
+  return { id: encodeId('Ticket', PROVIDER, moovNativeId(accountId, fields.ticketID)), updatedAt: new Date(fields.updatedOn) };
 }
 
 /**

@@ -33,12 +33,21 @@ export const moovTicketSchema = z.object({
 });
 export type MoovTicket = z.infer<typeof moovTicketSchema>;
 
+const moovNextPageSchema = z.object({ cursor: z.string().min(1) }).nullish();
+
 /** `GET /accounts/{accountID}/tickets`: `nextPage` is missing on the last page. */
 export const moovTicketListSchema = z.object({
   items: z.array(moovTicketSchema),
-  nextPage: z.object({ cursor: z.string().min(1) }).nullish(),
+  nextPage: moovNextPageSchema,
 });
 export type MoovTicketList = z.infer<typeof moovTicketListSchema>;
+
+/** The list as the client reads it: the envelope now, each row when the feed uses it (src/upstream/rows.ts). */
+export const moovTicketListEnvelopeSchema = z.object({ items: z.array(z.unknown()), nextPage: moovNextPageSchema });
+
+/** What a list row's place in the feed is made of. */
+export const moovTicketKeySchema = moovTicketSchema.pick({ ticketID: true, updatedOn: true });
+export type MoovTicketKey = z.infer<typeof moovTicketKeySchema>;
 
 /** `author` is a free string (a name or an email); there is no message id. */
 export const moovMessageSchema = z.object({

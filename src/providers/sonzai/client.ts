@@ -14,13 +14,16 @@ import type {
   TicketProvider,
   WriteResult,
 } from '../../upstream/provider.js';
-import { sonzaiStatuses, toCommentActivity, toSonzaiPriority, toTicket, toTicketSummary } from './mapper.js';
+import { readRows } from '../../upstream/rows.js';
+import { sonzaiStatuses, toCommentActivity, toSonzaiPriority, toTicket, toTicketKey, toTicketSummary } from './mapper.js';
 import { readSonzaiError } from './errors.js';
 import {
   SONZAI_TICKET_STATUSES,
   sonzaiCommentSchema,
   sonzaiTicketDetailSchema,
-  sonzaiTicketListSchema,
+  sonzaiTicketKeySchema,
+  sonzaiTicketListEnvelopeSchema,
+  sonzaiTicketSummarySchema,
   sonzaiTicketSchema,
   type SonzaiAddCommentRequest,
   type SonzaiCreateTicketRequest,
@@ -135,19 +138,21 @@ export class SonzaiProvider implements TicketProvider {
       position?.kind === 'cursor'
         ? { page_size: size, cursor: position.cursor, status }
         : { limit: size, offset: position?.offset ?? 0, status };
-    const { data, raw } = await this.#http.call({
+    const { data } = await this.#http.call({
       operation: 'listTickets',
       path: 'support/tickets',
       searchParams,
-      schema: sonzaiTicketListSchema,
+      schema: sonzaiTicketListEnvelopeSchema,
       signal: ctx.signal,
     });
-    // The parse succeeded, so the raw body has the same `tickets` array, element for element.
-    const rawRows = (raw as { tickets?: unknown[] | null }).tickets ?? [];
-    const rows = data.tickets ?? [];
-    const tickets = rows.map((row, index) => toTicketSummary(row, rawRows[index]));
+    const rows = readRows(this.#http, 'listTickets', 'tickets', data.tickets ?? [], {
+      keySchema: sonzaiTicketKeySchema,
+      key: toTicketKey,
+      rowSchema: sonzaiTicketSummarySchema,
+      toTicket: (row, raw) => toTicketSummary(row, raw),
+    });
     const before = position === null ? 0 : position.kind === 'offset' ? position.offset : position.seen;
-    return { tickets, next: nextPosition(data, tickets.length, before), totalCount: data.total ?? null };
+    return { rows, next: nextPosition(data, rows.length, before), totalCount: data.total ?? null };
   }
 
   /** The detail: the ticket with its comments, and the history; `raw` is the whole body. */

@@ -8,6 +8,7 @@ import {
   type SonzaiHistory,
   type SonzaiTicket,
   type SonzaiTicketStatus,
+  type SonzaiTicketKey,
   type SonzaiTicketSummary,
 } from './wire.js';
 
@@ -121,6 +122,11 @@ function priorityOf(raw: string | null | undefined): { priority: TicketPriority 
 }
 
 const ticketGlobalId = (ticketId: string) => encodeId('Ticket', PROVIDER, ticketId);
+
+/** The feed key of a list row: what toTicketSummary makes of the same fields. */
+export function toTicketKey(fields: SonzaiTicketKey): { id: string; updatedAt: Date } {
+  return { id: ticketGlobalId(fields.ticket_id), updatedAt: new Date(fields.updated_at) };
+}
 
 /** A list row: no description and no timeline (`activities: undefined`, the detail loader reads them). */
 export function toTicketSummary(row: SonzaiTicketSummary, raw: unknown): TicketModel {

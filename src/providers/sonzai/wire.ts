@@ -31,7 +31,6 @@ export type SonzaiComment = z.infer<typeof sonzaiCommentSchema>;
 export const sonzaiTicketSchema = z.object({
   // Non-empty: it is our native id and the path segment of every later call.
   ticket_id: z.string().min(1),
-  tenant_id: z.string().nullish(),
   title: z.string(),
   description: z.string().nullish(),
   type: z.string().nullish(),
@@ -41,7 +40,6 @@ export const sonzaiTicketSchema = z.object({
   created_by_email: z.string().nullish(),
   assigned_to: z.string().nullish(),
   assigned_to_email: z.string().nullish(),
-  comment_count: z.number().int().nullish(),
   comments: z.array(sonzaiCommentSchema).nullish(),
   created_at: timestamp,
   updated_at: timestamp,
@@ -58,7 +56,6 @@ export const sonzaiTicketSummarySchema = z.object({
   priority: z.string().nullish(),
   created_by_email: z.string().nullish(),
   assigned_to_email: z.string().nullish(),
-  comment_count: z.number().int().nullish(),
   created_at: timestamp,
   updated_at: timestamp,
 });
@@ -75,6 +72,13 @@ export const sonzaiTicketListSchema = z.object({
   total: z.number().int().nonnegative().nullish(),
 });
 export type SonzaiTicketList = z.infer<typeof sonzaiTicketListSchema>;
+
+/** The list as the client reads it: the envelope now, each row when the feed uses it (src/upstream/rows.ts). */
+export const sonzaiTicketListEnvelopeSchema = sonzaiTicketListSchema.extend({ tickets: z.array(z.unknown()).nullish() });
+
+/** What a list row's place in the feed is made of. */
+export const sonzaiTicketKeySchema = sonzaiTicketSummarySchema.pick({ ticket_id: true, updated_at: true });
+export type SonzaiTicketKey = z.infer<typeof sonzaiTicketKeySchema>;
 
 export const sonzaiHistorySchema = z.object({
   history_id: z.string().min(1),

@@ -14,12 +14,15 @@ import type {
   TicketProvider,
   WriteResult,
 } from '../../upstream/provider.js';
-import { toActivity, toSpacebringStatus, toTicket } from './mapper.js';
+import { readRows } from '../../upstream/rows.js';
+import { toActivity, toSpacebringStatus, toTicket, toTicketKey } from './mapper.js';
 import { readSpacebringError } from './errors.js';
 import {
   spacebringCommentResultSchema,
   spacebringTicketDetailSchema,
-  spacebringTicketListSchema,
+  spacebringTicketKeySchema,
+  spacebringTicketListEnvelopeSchema,
+  spacebringTicketSchema,
   spacebringTicketUpdateSchema,
 } from './wire.js';
 
@@ -28,12 +31,6 @@ const MAX_PAGE = 100;
 /** The filters take at most 100 comma-separated ids. */
 const MAX_FILTER_IDS = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Element `index` of the list body as received, for `Ticket.raw`. */
-function rawListElement(raw: unknown, index: number): unknown {
-  const tickets = (raw as { tickets?: unknown } | null)?.tickets;
-  return Array.isArray(tickets) ? tickets[index] : undefined;
-}
 
 /**
  * Spacebring Support (`/support/tickets/v1`). The list needs a location, so each
@@ -112,18 +109,20 @@ export class SpacebringProvider implements TicketProvider {
       searchParams.set('userRefAssignee', [...new Set(assignees)].join(','));
     }
     if (query.cursor) searchParams.set('nextPageToken', query.cursor);
-    const { data, raw } = await this.#http.call({
+    const { data } = await this.#http.call({
       operation: 'listTickets',
       path: BASE,
       searchParams,
-      schema: spacebringTicketListSchema,
+      schema: spacebringTicketListEnvelopeSchema,
       signal: ctx.signal,
     });
-    return {
-      tickets: data.tickets.map((t, i) => toTicket(t, rawListElement(raw, i))),
-      next: data.nextPageToken || null,
-      totalCount: null,
-    };
+    const rows = readRows(this.#http, 'listTickets', 'tickets', data.tickets, {
+      keySchema: spacebringTicketKeySchema,
+      key: toTicketKey,
+      rowSchema: spacebringTicketSchema,
+      toTicket: (t, raw) => toTicket(t, raw),
+    });
+    return { rows, next: data.nextPageToken || null, totalCount: null };
   }
 
   async setTicketStatus(nativeId: string, status: TicketStatus, ctx: CallContext): Promise<WriteResult> {

@@ -8,6 +8,7 @@ import type {
   SpacebringAttachment,
   SpacebringMembership,
   SpacebringTicket,
+  SpacebringTicketKey,
   SpacebringUser,
 } from './wire.js';
 
@@ -194,6 +195,11 @@ function closedAt(t: SpacebringTicket, status: TicketStatus, activities: readonl
     .reduce<number | null>((latest, at) => (latest === null || at > latest ? at : latest), null);
   if (change != null) return new Date(change);
   return new Date(t.statusUpdateDate ?? t.updateDate);
+}
+
+/** The feed key of a list row: what toTicket makes of the same fields. */
+export function toTicketKey(fields: SpacebringTicketKey): { id: string; updatedAt: Date } {
+  return { id: encodeId('Ticket', P, fields.id), updatedAt: new Date(fields.updateDate) };
 }
 
 /**

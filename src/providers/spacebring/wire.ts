@@ -37,8 +37,6 @@ export const spacebringAttachmentSchema = z.object({
   name: z.string().nullish(),
   size: z.number().nullish(),
   url: z.string().nullish(),
-  width: z.number().nullish(),
-  height: z.number().nullish(),
 });
 export type SpacebringAttachment = z.infer<typeof spacebringAttachmentSchema>;
 
@@ -108,6 +106,13 @@ export const spacebringTicketListSchema = z.object({
   searchQueryNext: z.string().nullish(),
 });
 export type SpacebringTicketList = z.infer<typeof spacebringTicketListSchema>;
+
+/** The list as the client reads it: the envelope now, each row when the feed uses it (src/upstream/rows.ts). */
+export const spacebringTicketListEnvelopeSchema = z.object({ tickets: z.array(z.unknown()), nextPageToken: z.string().nullish() });
+
+/** What a list row's place in the feed is made of. */
+export const spacebringTicketKeySchema = spacebringTicketSchema.pick({ id: true, updateDate: true });
+export type SpacebringTicketKey = z.infer<typeof spacebringTicketKeySchema>;
 
 /** PUT …/{id}/status and PUT …/{id}/assignee. */
 export const spacebringTicketUpdateSchema = z.object({

@@ -18,12 +18,14 @@ import type {
   TicketProvider,
   WriteResult,
 } from '../../upstream/provider.js';
-import { toTag, toTicket, zaiaStatusesFor } from './mapper.js';
+import { readRows } from '../../upstream/rows.js';
+import { toTag, toTicket, toTicketKey, zaiaStatusesFor } from './mapper.js';
 import { explainRefusedStatus, readZaiaError } from './errors.js';
 import {
   zaiaMessageSchema,
-  zaiaTicketDetailsListSchema,
+  zaiaTicketDetailsListEnvelopeSchema,
   zaiaTicketDetailsSchema,
+  zaiaTicketKeySchema,
   zaiaTicketSchema,
   zaiaTicketTagSchema,
 } from './wire.js';
@@ -144,18 +146,25 @@ export class ZaiaProvider implements TicketProvider {
     }
     const search = query.filter.search?.trim();
     if (search) params.set('search', search);
-    const { data, raw } = await this.#call({
+    const { data } = await this.#call({
       operation: 'listTickets',
       path: 'api/v1/tickets/details',
       searchParams: params,
-      schema: zaiaTicketDetailsListSchema,
+      schema: zaiaTicketDetailsListEnvelopeSchema,
       signal: ctx.signal,
     }).catch((error: unknown) => {
       throw explainRefusedStatus(error, 'listTickets', query.source, this.#statusValues);
     });
-    const rawRows = raw as unknown[];
+    const values = this.#statusValues;
+    // Either scheme's client: parsing is the same for both.
+    const rows = readRows(this.#http.raw, 'listTickets', '', data, {
+      keySchema: zaiaTicketKeySchema,
+      key: toTicketKey,
+      rowSchema: zaiaTicketDetailsSchema,
+      toTicket: (row, raw) => toTicket(row, raw, values),
+    });
     return {
-      tickets: data.map((row, index) => toTicket(row, rawRows[index], this.#statusValues)),
+      rows,
       // No total and no has-more flag: a full page means there may be another.
       next: data.length === pageSize ? `${pageNumber + 1}:${pageSize}` : null,
       totalCount: null,

@@ -4,7 +4,7 @@ import type { ActivityModel, StatusChangeActivityModel } from '../../model/activ
 import { createMembership, emailNativeId, isEmail, type MembershipFields, type MembershipKind, type MembershipModel } from '../../model/membership.js';
 import type { TagModel } from '../../model/tag.js';
 import type { TeamModel, TicketModel, TicketStatus } from '../../model/ticket.js';
-import type { ZaiaTicketDetails } from './wire.js';
+import type { ZaiaTicketDetails, ZaiaTicketKey } from './wire.js';
 import { ZAIA_DEFAULT_STATUS_VALUES, type ZaiaStatusValues } from './settings.js';
 
 const P = 'zaia' as const;
@@ -103,6 +103,11 @@ export function toTag(tagId: string): TagModel {
 export function zaiaUpdatedAt(row: Pick<ZaiaTicketDetails, 'createdAt' | 'ongoingAt' | 'completedAt'>): Date {
   const times = [row.createdAt, row.ongoingAt, row.completedAt].flatMap((t) => (t ? [Date.parse(t)] : []));
   return new Date(Math.max(...times));
+}
+
+/** The feed key of a list row: what toTicket makes of the same fields. */
+export function toTicketKey(fields: ZaiaTicketKey): { id: string; updatedAt: Date } {
+  return { id: encodeId('Ticket', P, fields.id), updatedAt: zaiaUpdatedAt(fields) };
 }
 
 const activityId = (ticketNativeId: string, kind: string, index: number): string =>

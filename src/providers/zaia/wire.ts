@@ -19,11 +19,8 @@ export const zaiaTicketDetailsSchema = z.object({
   createdAt: dateTime,
   ongoingAt: dateTime.nullish(),
   completedAt: dateTime.nullish(),
-  workspaceId: z.string(),
 
   chatId: z.string(),
-  chatIsRemoved: z.boolean(),
-  pendingChatMessages: z.number().int(),
   channelId: z.string().nullish(),
   channelName: z.string().nullish(),
   channelType: z.string().nullish(),
@@ -41,8 +38,6 @@ export const zaiaTicketDetailsSchema = z.object({
   responderId: z.string(),
   responderName: z.string(),
   responderPicture: z.string().nullish(),
-  responderVersionId: z.string().nullish(),
-  responderVersionNumber: z.number().int().nullish(),
 
   chatOwnerId: z.string(),
   ownerEntity: z.string(),
@@ -58,6 +53,13 @@ export type ZaiaTicketDetails = z.infer<typeof zaiaTicketDetailsSchema>;
  * bare JSON array of rows, with no total.
  */
 export const zaiaTicketDetailsListSchema = z.array(zaiaTicketDetailsSchema);
+
+/** The list as the client reads it: the array now, each row when the feed uses it (src/upstream/rows.ts). */
+export const zaiaTicketDetailsListEnvelopeSchema = z.array(z.unknown());
+
+/** What a list row's place in the feed is made of (updatedAt is derived from the lifecycle times). */
+export const zaiaTicketKeySchema = zaiaTicketDetailsSchema.pick({ id: true, createdAt: true, ongoingAt: true, completedAt: true });
+export type ZaiaTicketKey = z.infer<typeof zaiaTicketKeySchema>;
 
 /** The raw ticket entity every ticket mutation returns (no people, no names). */
 export const zaiaTicketSchema = z.object({

@@ -116,7 +116,7 @@ export function toWireComment(comment: SimComment, ticketId: string): SonzaiComm
  * as nulls; the simulator uses null for no assignee and no resolution, which the docs'
  * nullable reading allows.
  */
-export function toWireTicket(ticket: SimTicket, timeline: SimTimeline): SonzaiTicket & { $schema: string } {
+export function toWireTicket(ticket: SimTicket, timeline: SimTimeline): SonzaiTicket & { $schema: string; tenant_id: string | null; comment_count?: number | null } {
   // Users never see internal notes (the admin portal does).
   const comments = timeline.comments.filter((c) => !c.is_internal);
   return {
@@ -140,7 +140,8 @@ export function toWireTicket(ticket: SimTicket, timeline: SimTimeline): SonzaiTi
   };
 }
 
-export function toWireSummary(ticket: SimTicket): SonzaiTicketSummary {
+/** `comment_count` is documented; the client does not read it (wire.ts validates only what it maps). */
+export function toWireSummary(ticket: SimTicket): SonzaiTicketSummary & { comment_count: number } {
   return {
     ticket_id: ticket.ticket_id,
     title: ticket.title,

@@ -249,8 +249,17 @@ export function generateZaiaData(options: SimulatorOptions): ZaiaData {
   };
 }
 
+/** Documented fields of a details row that the client does not read (wire.ts validates only what it maps). */
+export interface ZaiaUnreadDetailsFields {
+  workspaceId: string;
+  chatIsRemoved: boolean;
+  pendingChatMessages: number;
+  responderVersionId: string | null;
+  responderVersionNumber: number | null;
+}
+
 /** The denormalised row of `…/details`: every documented field, null where null. */
-export function detailsRow(data: ZaiaData, t: SimTicket): ZaiaTicketDetails {
+export function detailsRow(data: ZaiaData, t: SimTicket): ZaiaTicketDetails & ZaiaUnreadDetailsFields {
   const assignee = t.assigneeId ? data.usersById.get(t.assigneeId) : undefined;
   const team = t.teamId ? data.teamsById.get(t.teamId) : undefined;
   const { chat } = t;
