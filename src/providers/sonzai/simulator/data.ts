@@ -112,9 +112,8 @@ export function toWireComment(comment: SimComment, ticketId: string): SonzaiComm
 }
 
 /**
- * `SupportTicket`. Go's encoder writes every field: unset strings as "" would be as likely
- * as nulls; the simulator uses null for no assignee and no resolution, which the docs'
- * nullable reading allows.
+ * `SupportTicket`. Go's encoder writes every field: unset strings as "" would be as likely as nulls;
+ * the simulator uses null for no assignee and no resolution, which the docs' nullable reading allows.
  */
 export function toWireTicket(ticket: SimTicket, timeline: SimTimeline): SonzaiTicket & { $schema: string; tenant_id: string | null; comment_count?: number | null } {
   // Users never see internal notes (the admin portal does).
@@ -140,7 +139,7 @@ export function toWireTicket(ticket: SimTicket, timeline: SimTimeline): SonzaiTi
   };
 }
 
-/** `comment_count` is documented; the client does not read it (wire.ts validates only what it maps). */
+// `comment_count` is documented, and sent; the client does not read it (wire.ts checks only what it maps).
 export function toWireSummary(ticket: SimTicket): SonzaiTicketSummary & { comment_count: number } {
   return {
     ticket_id: ticket.ticket_id,
