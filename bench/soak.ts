@@ -217,7 +217,8 @@ async function main(): Promise<void> {
         for (const error of answer.errors ?? []) {
           const code = error.extensions?.code ?? '(none)';
           tally.byCode[code] = (tally.byCode[code] ?? 0) + 1;
-          const provider = error.extensions?.provider;
+          // Errors name providers as the schema's enum does (SPACEBRING); the fault schedule keys them by module key.
+          const provider = error.extensions?.provider?.toLowerCase();
           const faulted = provider !== undefined && Date.now() - (faultEnded.get(provider) ?? -Infinity) < GRACE_MS;
           const explained = op.expected?.includes(code) || (INJECTED.has(code) && faulted);
           if (explained) continue;
