@@ -198,8 +198,11 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     send = sharedNodeHttpSend.get(maxBodyBytes) ?? createNodeHttpSend({ maxBodyBytes });
     sharedNodeHttpSend.set(maxBodyBytes, send);
   }
-  const fixedHeaders = new Headers({ accept: 'application/json', ...options.headers });
-  options.authorize(fixedHeaders);
+  const authorized = new Headers({ accept: 'application/json', ...options.headers });
+  options.authorize(authorized);
+  // Given to the transport beside each Request (SendOptions.headers), not to ky: ky would
+  // merge them into a new Headers twice per call and undici copy them into each Request.
+  const fixedHeaders: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(authorized));
   const onBadPayload: BadPayloadListener = (info) => {
     metrics?.upstreamBadResponses.inc({ provider, operation: info.operation });
     options.onBadPayload?.(info);
@@ -219,7 +222,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     const started = performance.now();
     let status = 'error';
     try {
-      const response = await send(request, { signal, timeoutMs: settings.timeoutMs });
+      const response = await send(request, { signal, timeoutMs: settings.timeoutMs, headers: fixedHeaders });
       status = String(response.status);
       endAttempt(span, state?.record, { status: response.status });
       settings.pacer?.observe(provider, state?.path ?? new URL(request.url).pathname, response);
@@ -243,7 +246,6 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     // The attempt's timeout is the transport's (attempt(), SendOptions): ky's would arm a second
     // timer and abort a controller whose signal every Request follows.
     timeout: false,
-    headers: Object.fromEntries(fixedHeaders),
     // Never follow a redirect: the auth headers would go along to wherever it points (the
     // fetch transport followed them cross-origin with HostUp's X-API-Key). A 3xx is an
     // unexpected answer, UPSTREAM_BAD_RESPONSE; the node:http transport never follows either.
