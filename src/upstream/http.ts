@@ -5,7 +5,7 @@ import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
 import { endAttempt, observeUpstream, traceAttempt, type UpstreamCallRecord } from '../request-context.js';
 import { registerDerivedSecret } from '../secret.js';
-import { deadlineSignal, untilAborted } from './deadline.js';
+import { deadlineSignal } from './deadline.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
 import { AttemptTimeoutError, BodyTooLargeError, createNodeHttpSend, readCappedText, sendOverFetch, type Send } from './transport.js';
 import type { Pacer } from '../upstream/pacing.js';
@@ -312,7 +312,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     checkPath(call.path);
     // A timer cleared in `finally` rather than AbortSignal.timeout + any(): those keep each
     // call's signal, and what hangs on it, alive until the timer fires (10 s by default).
-    const { signal, release } = deadlineSignal(settings.deadlineMs, call.signal, { fanOut: false });
+    const { signal, release, until } = deadlineSignal(settings.deadlineMs, call.signal, { fanOut: false });
     let response: Response;
     let text: string;
     try {
@@ -328,7 +328,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         json: call.json,
         upstream: { operation: call.operation, path: call.path, record, signal },
       };
-      response = await untilAborted(client(target(call), request), signal);
+      response = await until(client(target(call), request));
       text = await readCappedText(response, maxBodyBytes);
     } catch (error) {
       throw await fromKyError(error, { provider, operation: call.operation, write, readError: options.readError });
