@@ -5,7 +5,7 @@ import type { Metrics } from '../metrics.js';
 import type { ProviderKey } from '../model/provider.js';
 import { endAttempt, observeUpstream, traceAttempt, type UpstreamCallRecord } from '../request-context.js';
 import { registerDerivedSecret } from '../secret.js';
-import { deadlineSignal, untilAborted } from './deadline.js';
+import { deadlineSignal } from './deadline.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
 import { AttemptTimeoutError, BodyTooLargeError, createNodeHttpSend, readCappedText, sendOverFetch, type Send } from './transport.js';
 import type { Pacer } from '../upstream/pacing.js';
@@ -113,8 +113,8 @@ export interface ProviderHttp {
 const RETRIED: readonly HttpMethod[] = ['get'];
 const RETRY_STATUS = [429, 502, 503, 504];
 /**
- * What each attempt of one call needs to know, handed to it through ky's options: ky passes
- * the options it does not know on to `fetch` as its second argument (ky's readme, "dispatcher").
+ * What each attempt of one call needs to know, handed to it through ky's options: ky keeps
+ * the options it does not know in the normalized options its hooks are given.
  */
 interface AttemptState {
   operation: string;
@@ -124,7 +124,7 @@ interface AttemptState {
   /** The call's deadline (and the client's disconnect): ky is given no signal, see perform(). */
   signal: AbortSignal;
 }
-type AttemptInit = RequestInit & { upstream?: AttemptState };
+type AttemptOptions = { upstream?: AttemptState };
 
 /** The headers ky reads a retry hint from, in its order (ky/core/Ky.ts). */
 const RETRY_HINT_HEADERS = ['retry-after', 'ratelimit-reset', 'x-ratelimit-retry-after', 'x-ratelimit-reset', 'x-rate-limit-reset'];
@@ -198,8 +198,11 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     send = sharedNodeHttpSend.get(maxBodyBytes) ?? createNodeHttpSend({ maxBodyBytes });
     sharedNodeHttpSend.set(maxBodyBytes, send);
   }
-  const fixedHeaders = new Headers({ accept: 'application/json', ...options.headers });
-  options.authorize(fixedHeaders);
+  const authorized = new Headers({ accept: 'application/json', ...options.headers });
+  options.authorize(authorized);
+  // Given to the transport beside each Request (SendOptions.headers), not to ky: ky would
+  // merge them into a new Headers twice per call and undici copy them into each Request.
+  const fixedHeaders: Readonly<Record<string, string>> = Object.freeze(Object.fromEntries(authorized));
   const onBadPayload: BadPayloadListener = (info) => {
     metrics?.upstreamBadResponses.inc({ provider, operation: info.operation });
     options.onBadPayload?.(info);
@@ -209,10 +212,8 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
    * Each HTTP attempt, retries included: the one place that traces it (request-context.ts),
    * counts and times it (metrics) and shows its answer to the pacer.
    */
-  const attempt = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    // ky hands over its finished Request; the state travels in `init` (AttemptState).
-    const request = input as Request;
-    const state = (init as AttemptInit | undefined)?.upstream;
+  const attempt = async (request: Request, options: AttemptOptions): Promise<Response> => {
+    const state = options.upstream;
     const operation = state?.operation ?? 'unknown';
     const signal = state?.signal ?? request.signal;
     // ky retries on its own timer, which does not see the deadline: a retry after it is not made.
@@ -221,7 +222,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     const started = performance.now();
     let status = 'error';
     try {
-      const response = await send(request, { signal, timeoutMs: settings.timeoutMs });
+      const response = await send(request, { signal, timeoutMs: settings.timeoutMs, headers: fixedHeaders });
       status = String(response.status);
       endAttempt(span, state?.record, { status: response.status });
       settings.pacer?.observe(provider, state?.path ?? new URL(request.url).pathname, response);
@@ -245,8 +246,6 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     // The attempt's timeout is the transport's (attempt(), SendOptions): ky's would arm a second
     // timer and abort a controller whose signal every Request follows.
     timeout: false,
-    headers: Object.fromEntries(fixedHeaders),
-    fetch: attempt,
     // Never follow a redirect: the auth headers would go along to wherever it points (the
     // fetch transport followed them cross-origin with HostUp's X-API-Key). A 3xx is an
     // unexpected answer, UPSTREAM_BAD_RESPONSE; the node:http transport never follows either.
@@ -278,6 +277,12 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
       },
     },
     hooks: {
+      // Each attempt is made here, not through ky's `fetch` option: before calling `fetch`,
+      // ky clones the Request for a retry to come (undici copies it, headers and a signal it
+      // follows), on every attempt of every call. A read has no body, and a write is never
+      // retried, so the one Request serves all attempts; a Response returned from this hook
+      // goes through ky's afterResponse hooks, HTTPError and retries as a fetched one does.
+      beforeRequest: [(request, normalized) => attempt(request, normalized as AttemptOptions)],
       afterResponse: options.retryAfterInBody
         ? [
             async (request, normalized, response, state) => {
@@ -307,7 +312,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
     checkPath(call.path);
     // A timer cleared in `finally` rather than AbortSignal.timeout + any(): those keep each
     // call's signal, and what hangs on it, alive until the timer fires (10 s by default).
-    const { signal, release } = deadlineSignal(settings.deadlineMs, call.signal, { fanOut: false });
+    const { signal, release, until } = deadlineSignal(settings.deadlineMs, call.signal, { fanOut: false });
     let response: Response;
     let text: string;
     try {
@@ -323,7 +328,7 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         json: call.json,
         upstream: { operation: call.operation, path: call.path, record, signal },
       };
-      response = await untilAborted(client(target(call), request), signal);
+      response = await until(client(target(call), request));
       text = await readCappedText(response, maxBodyBytes);
     } catch (error) {
       throw await fromKyError(error, { provider, operation: call.operation, write, readError: options.readError });

@@ -101,6 +101,11 @@ export interface SendOptions {
   signal?: AbortSignal | undefined;
   /** This attempt's own timeout; it fails with AttemptTimeoutError. */
   timeoutMs?: number | undefined;
+  /**
+   * The client's fixed headers (accept, auth), sent under the Request's own: they are the
+   * same on every call, so they are not copied into each Request (and so not into errors).
+   */
+  headers?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -115,11 +120,18 @@ export type Send = (request: Request, options: SendOptions) => Promise<Response>
  * deadline and the timeout become the Request's signal.
  */
 export function sendOverFetch(fetch: typeof globalThis.fetch): Send {
-  return async (request, { signal, timeoutMs }) => {
+  return async (request, { signal, timeoutMs, headers: fixed }) => {
     const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
     const signals = [signal, timeout].filter((s): s is AbortSignal => s !== undefined);
+    const init: RequestInit = {};
+    if (signals.length > 0) init.signal = AbortSignal.any(signals);
+    if (fixed) {
+      const headers = new Headers(fixed);
+      request.headers.forEach((value, name) => headers.set(name, value));
+      init.headers = headers;
+    }
     try {
-      return await fetch(signals.length === 0 ? request : new Request(request, { signal: AbortSignal.any(signals) }));
+      return await fetch(init.signal || init.headers ? new Request(request, init) : request);
     } catch (error) {
       if (timeout?.aborted && !signal?.aborted) throw new AttemptTimeoutError(timeoutMs ?? 0);
       throw error;
@@ -148,10 +160,10 @@ export function createNodeHttpSend(options: { maxSockets?: number; maxFreeSocket
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
 
-  return async (request, { signal, timeoutMs }) => {
+  return async (request, { signal, timeoutMs, headers: fixed }) => {
     if (signal?.aborted) throw signal.reason;
     const url = new URL(request.url);
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...fixed };
     request.headers.forEach((value, name) => {
       headers[name] = value;
     });
