@@ -47,6 +47,17 @@ function namedType(type: TypeLike): TypeLike {
  * module or realm").
  */
 export function maxAgeOf(schema: GraphQLSchema, document: DocumentNode): number {
+  // yoga's parser cache hands the same DocumentNode to every request of one shape: walked once.
+  const known = maxAges.get(document);
+  if (known?.schema === schema) return known.maxAge;
+  const maxAge = walkMaxAge(schema, document);
+  maxAges.set(document, { schema, maxAge });
+  return maxAge;
+}
+
+const maxAges = new WeakMap<DocumentNode, { schema: GraphQLSchema; maxAge: number }>();
+
+function walkMaxAge(schema: GraphQLSchema, document: DocumentNode): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === 'FragmentDefinition') fragments.set(definition.name.value, definition);
   let maxAge = Number.POSITIVE_INFINITY;
@@ -118,12 +129,14 @@ export function useCacheControl(graphqlEndpoint: string): Plugin {
       // The GraphiQL page is not a GraphQL answer.
       if ((response.headers.get('content-type') ?? '').startsWith('text/html')) return;
       const policy = response.status === 200 ? (policies.get(request) ?? NO_STORE) : NO_STORE;
-      const headers = new fetchAPI.Headers(response.headers);
-      headers.set('cache-control', policy);
       if (request.method !== 'GET' || policy === NO_STORE || !response.body) {
-        setResponse(new fetchAPI.Response(response.body, { status: response.status, statusText: response.statusText, headers }));
+        // The answer as it is, one header more: a copy of its headers and a second Response
+        // per request cost more than the rest of this plugin.
+        response.headers.set('cache-control', policy);
         return;
       }
+      const headers = new fetchAPI.Headers(response.headers);
+      headers.set('cache-control', policy);
       const body = await response.text();
       const etag = `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
       headers.set('etag', etag);

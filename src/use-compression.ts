@@ -98,16 +98,17 @@ export function useCompression(): Plugin {
       const type = response.headers.get('content-type') ?? '';
       if (!response.body || !COMPRESSIBLE.test(type) || response.headers.has('content-encoding')) return;
       if (request.method === 'HEAD' || response.status === 204 || response.status === 304) return;
-      const headers = new fetchAPI.Headers(response.headers);
-      // Caches must key on Accept-Encoding whether or not this answer was compressed.
-      headers.append('vary', 'Accept-Encoding');
       const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
       const length = Number(response.headers.get('content-length') ?? NaN);
-      const init = { status: response.status, statusText: response.statusText, headers };
       if (!encoding || length < MIN_BYTES) {
-        setResponse(new fetchAPI.Response(response.body, init));
+        // Caches must key on Accept-Encoding whether or not this answer was compressed. Set
+        // on the answer itself: most answers are small, and a copy of them per request cost.
+        response.headers.append('vary', 'Accept-Encoding');
         return;
       }
+      const headers = new fetchAPI.Headers(response.headers);
+      headers.append('vary', 'Accept-Encoding');
+      const init = { status: response.status, statusText: response.statusText, headers };
       headers.set('content-encoding', encoding);
       headers.delete('content-length');
       if (STREAMING.test(type)) {
