@@ -1,5 +1,9 @@
-import { GraphQLError } from 'graphql';
+import { createRequire } from 'node:module';
 import type { FetchAPI, Plugin } from 'graphql-yoga';
+
+// yoga, on graphql's CommonJS build, answers with an error's status and code only when it is
+// a GraphQLError of its own realm (see use-cost-limit.ts); a bundler may give this file the ESM build.
+const { GraphQLError } = createRequire(import.meta.url)('graphql') as typeof import('graphql');
 
 // Only one non-negative integer is a Content-Length; a list (`5, 5`, as in smuggling attempts)
 // or anything else is refused, not left to skip the check.
@@ -12,8 +16,8 @@ const badLength = () => new GraphQLError('Content-Length header is invalid.', { 
  * The request body limit, as yoga's `maxRequestBodySize` keeps it (413
  * REQUEST_ENTITY_TOO_LARGE for a declared Content-Length over the limit, before reading, and
  * for a chunked body once it passes it; 400 for a Content-Length that is not one number), at
- * a lower cost. yoga pipes every body through a TransformStream and a second Request, which
- * was ~7% of a small request's CPU. A body with a Content-Length within the limit is not
+ * a lower cost. yoga pipes every body through a TransformStream and a second Request: ~13%
+ * of a ticket(id) request's CPU (bench/README.md). A body with a Content-Length within the limit is not
  * wrapped: node:http frames it by that length (its parser refuses a request carrying both
  * Content-Length and Transfer-Encoding), and the fetch ponyfill sets it from the body it was
  * given, so such a body cannot grow past what it declared. Only a body of unknown length is
