@@ -20,7 +20,7 @@ export const ERROR_CODES = [
   'PROVIDER_NOT_CONFIGURED',
   'UNSUPPORTED_BY_PROVIDER',
   'UNAUTHENTICATED',
-  /** yoga's own, for a body over MAX_BODY_BYTES (HTTP 413). */
+  /** A body over MAX_BODY_BYTES (HTTP 413, useBodyLimit). */
   'REQUEST_ENTITY_TOO_LARGE',
   /** A result the request's Accept header cannot carry (@defer without multipart/mixed or SSE; HTTP 406). */
   'NOT_ACCEPTABLE',

@@ -68,16 +68,18 @@ export type YogaLogger = Record<YogaLevel, (...args: unknown[]) => void>;
  * each (`clientErrorCode` tells them apart); the rest stay at `error` with their stack.
  */
 export function yogaLogger(base: Logger, clientErrorCode: (error: unknown) => string | null = () => null): YogaLogger {
+  // Levels asked of the base logger: a request's child logger has its level, and yoga logs
+  // at debug several times per request, which must not make the child when debug is off.
   const entry = (level: YogaLevel & Level) => (...args: unknown[]) => {
-    const logger = currentScope()?.log ?? base;
     if (level === 'error' && args.length === 1) {
       const code = clientErrorCode(args[0]);
       if (code !== null) {
-        if (logger.isLevelEnabled('debug')) logger.debug({ code }, `client error ${code}: ${args[0] instanceof Error ? args[0].message : String(args[0])}`);
+        if (base.isLevelEnabled('debug')) (currentScope()?.log ?? base).debug({ code }, `client error ${code}: ${args[0] instanceof Error ? args[0].message : String(args[0])}`);
         return;
       }
     }
-    if (!logger.isLevelEnabled(level)) return;
+    if (!base.isLevelEnabled(level)) return;
+    const logger = currentScope()?.log ?? base;
     const err = args.find((arg): arg is Error => arg instanceof Error);
     const msg = args
       .filter((arg) => arg !== err)

@@ -101,15 +101,29 @@ export class RequestScope {
   /** Per provider, for the request's log line. */
   readonly tally = new Map<string, ProviderTally>();
   readonly drift: DriftWarning[] = [];
+  #log: Logger | undefined;
 
   constructor(
     readonly requestId: string,
     readonly trace: TraceIds,
-    readonly log: Logger,
+    /** The process's logger; `log` is its child with this request's ids. */
+    readonly base: Logger,
     /** The OpenTelemetry span of the request (non-recording unless an SDK is registered). */
     readonly span: Span,
     readonly otel: OtelContext,
+    /** The request URL's path. */
+    readonly path: string,
   ) {}
+
+  /** Made on first use: most requests log nothing but their summary line (bindings()). */
+  get log(): Logger {
+    return (this.#log ??= this.base.child(this.bindings()));
+  }
+
+  /** What `log` adds to each line. */
+  bindings(): { requestId: string; traceId: string } {
+    return { requestId: this.requestId, traceId: this.trace.traceId };
+  }
 
   count(provider: string, attempts: number, failed: boolean): void {
     let tally = this.tally.get(provider);
@@ -134,13 +148,13 @@ export function openScope(request: Request, base: Logger): RequestScope {
   const parent = client
     ? trace.setSpanContext(ROOT_CONTEXT, { traceId: client.traceId, spanId: client.spanId, traceFlags: parseInt(client.flags, 16) & TraceFlags.SAMPLED, isRemote: true })
     : ROOT_CONTEXT;
-  const span = tracer.startSpan(`${request.method} ${new URL(request.url).pathname}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'ticketgraph.request_id': requestId } }, parent);
+  const path = new URL(request.url).pathname;
+  const span = tracer.startSpan(`${request.method} ${path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'ticketgraph.request_id': requestId } }, parent);
   // With an SDK the span has its own ids (same trace as the client's); without one ours are made here.
   const ids: TraceIds = span.isRecording()
     ? { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, flags: span.spanContext().traceFlags & TraceFlags.SAMPLED ? '01' : '00' }
     : { traceId: client?.traceId ?? newTraceId(), spanId: newSpanId(), flags: client?.flags ?? '00' };
-  const log = base.child({ requestId, traceId: ids.traceId });
-  return new RequestScope(requestId, ids, log, span, trace.setSpan(otelContext.active(), span));
+  return new RequestScope(requestId, ids, base, span, trace.setSpan(otelContext.active(), span), path);
 }
 
 export function runInScope<T>(scope: RequestScope, fn: () => T): T {

@@ -24,6 +24,7 @@ import { useProvenance } from './use-provenance.js';
 import { useReadiness } from './use-readiness.js';
 import { Readiness } from './readiness.js';
 import { useRequestScope } from './use-request-scope.js';
+import { useBodyLimit } from './use-body-limit.js';
 import { useCacheControl } from './use-cache-control.js';
 import { useCompression } from './use-compression.js';
 import { useCors } from './use-cors.js';
@@ -115,9 +116,8 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
   return createYoga<Record<string, never>, Context>({
     schema: limitEntityRepresentations(createSchema(), config.maxEntityRepresentations),
     graphqlEndpoint: '/graphql',
-    // A declared Content-Length over the limit is refused before the body is read; a chunked
-    // body is cut off when it passes it. Both answer 413 REQUEST_ENTITY_TOO_LARGE.
-    maxRequestBodySize: config.maxBodyBytes,
+    // Ours (useBodyLimit): the same limit without a stream around every body.
+    maxRequestBodySize: false,
     healthCheckEndpoint: '/health',
     landingPage: false,
     // Both are ours (useGraphiQL, useCors): yoga's would answer on more paths than /graphql,
@@ -177,6 +177,10 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.
       useApolloInlineTrace(),
       useMetrics({ endpoint: metricsEndpoint, registry: deps.metrics.registry }),
+      // A declared Content-Length over the limit is refused before the body is read; a chunked
+      // body is cut off when it passes it. Both answer 413 REQUEST_ENTITY_TOO_LARGE. Last, so
+      // it bounds whichever request parser the plugins before it chose.
+      useBodyLimit(config.maxBodyBytes),
     ],
   });
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DocumentNode, ExecutionResult, FragmentDefinitionNode, GraphQLSchema, SelectionSetNode } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import type { FetchAPI, Plugin } from 'graphql-yoga';
 
 /**
  * How long a shared cache (a CDN, Apollo Router's response cache) may keep an answer, by
@@ -47,6 +47,17 @@ function namedType(type: TypeLike): TypeLike {
  * module or realm").
  */
 export function maxAgeOf(schema: GraphQLSchema, document: DocumentNode): number {
+  // yoga's parser cache hands the same DocumentNode to every request of one shape: walked once.
+  const known = maxAges.get(document);
+  if (known?.schema === schema) return known.maxAge;
+  const maxAge = walkMaxAge(schema, document);
+  maxAges.set(document, { schema, maxAge });
+  return maxAge;
+}
+
+const maxAges = new WeakMap<DocumentNode, { schema: GraphQLSchema; maxAge: number }>();
+
+function walkMaxAge(schema: GraphQLSchema, document: DocumentNode): number {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === 'FragmentDefinition') fragments.set(definition.name.value, definition);
   let maxAge = Number.POSITIVE_INFINITY;
@@ -113,28 +124,35 @@ export function useCacheControl(graphqlEndpoint: string): Plugin {
       if (!maxAge || Symbol.asyncIterator in result || hasErrors(result)) return;
       policies.set(request, `${isAuthenticated(request) ? 'private' : 'public'}, max-age=${maxAge}`);
     },
-    async onResponse({ request, response, setResponse, fetchAPI }) {
+    // Not async: only a GET with a cacheable answer waits (for its body, to digest it).
+    onResponse({ request, response, setResponse, fetchAPI }) {
       if (new URL(request.url).pathname !== graphqlEndpoint) return;
       // The GraphiQL page is not a GraphQL answer.
       if ((response.headers.get('content-type') ?? '').startsWith('text/html')) return;
       const policy = response.status === 200 ? (policies.get(request) ?? NO_STORE) : NO_STORE;
-      const headers = new fetchAPI.Headers(response.headers);
-      headers.set('cache-control', policy);
       if (request.method !== 'GET' || policy === NO_STORE || !response.body) {
-        setResponse(new fetchAPI.Response(response.body, { status: response.status, statusText: response.statusText, headers }));
+        // The answer as it is, one header more: a copy of its headers and a second Response
+        // per request cost more than the rest of this plugin.
+        response.headers.set('cache-control', policy);
         return;
       }
-      const body = await response.text();
-      const etag = `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-      headers.set('etag', etag);
-      const candidates = (request.headers.get('if-none-match') ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
-      if (candidates.includes(etag.slice(2)) || candidates.includes('*')) {
-        headers.delete('content-length');
-        headers.delete('content-type');
-        setResponse(new fetchAPI.Response(null, { status: 304, headers }));
-        return;
-      }
-      setResponse(new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers }));
+      return withETag(request, response, policy, fetchAPI).then(setResponse);
     },
   };
+}
+
+/** A GET's cacheable answer with its ETag, or 304 without a body when If-None-Match names it. */
+async function withETag(request: Request, response: Response, policy: string, fetchAPI: FetchAPI): Promise<Response> {
+  const headers = new fetchAPI.Headers(response.headers);
+  headers.set('cache-control', policy);
+  const body = await response.text();
+  const etag = `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  headers.set('etag', etag);
+  const candidates = (request.headers.get('if-none-match') ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  if (candidates.includes(etag.slice(2)) || candidates.includes('*')) {
+    headers.delete('content-length');
+    headers.delete('content-type');
+    return new fetchAPI.Response(null, { status: 304, headers });
+  }
+  return new fetchAPI.Response(body, { status: response.status, statusText: response.statusText, headers });
 }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
-import type { Plugin } from 'graphql-yoga';
+import type { FetchAPI, Plugin } from 'graphql-yoga';
 
 export type Encoding = 'br' | 'gzip';
 
@@ -94,52 +94,57 @@ const CACHE_FROM_BYTES = 256 * 1024;
 export function useCompression(): Plugin {
   const cache = new LastCompressed();
   return {
-    async onResponse({ request, response, setResponse, fetchAPI }) {
+    // Not async: most answers leave in the synchronous part, and an async hook would cost
+    // every response a promise and a turn of the microtask queue.
+    onResponse({ request, response, setResponse, fetchAPI }) {
       const type = response.headers.get('content-type') ?? '';
       if (!response.body || !COMPRESSIBLE.test(type) || response.headers.has('content-encoding')) return;
       if (request.method === 'HEAD' || response.status === 204 || response.status === 304) return;
-      const headers = new fetchAPI.Headers(response.headers);
-      // Caches must key on Accept-Encoding whether or not this answer was compressed.
-      headers.append('vary', 'Accept-Encoding');
       const encoding = negotiateEncoding(request.headers.get('accept-encoding'));
       const length = Number(response.headers.get('content-length') ?? NaN);
-      const init = { status: response.status, statusText: response.statusText, headers };
       if (!encoding || length < MIN_BYTES) {
-        setResponse(new fetchAPI.Response(response.body, init));
+        // Caches must key on Accept-Encoding whether or not this answer was compressed. Set
+        // on the answer itself: most answers are small, and a copy of them per request cost.
+        response.headers.append('vary', 'Accept-Encoding');
         return;
       }
+      const headers = new fetchAPI.Headers(response.headers);
+      headers.append('vary', 'Accept-Encoding');
+      const init = { status: response.status, statusText: response.statusText, headers };
       headers.set('content-encoding', encoding);
       headers.delete('content-length');
-      if (STREAMING.test(type)) {
-        const stream = compressStream(response.body as unknown as AsyncIterable<Uint8Array>, encoding);
-        const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-        const body = new fetchAPI.ReadableStream<Uint8Array>({
-          async pull(controller) {
-            const { value, done } = await chunks.next();
-            if (done) controller.close();
-            else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-          },
-          cancel() {
-            stream.destroy();
-          },
-        });
-        setResponse(new fetchAPI.Response(body, init));
-        return;
-      }
-      const source = Buffer.from(await response.arrayBuffer());
-      if (source.length < MIN_BYTES) {
-        headers.delete('content-encoding');
-        headers.set('content-length', String(source.length));
-        setResponse(new fetchAPI.Response(source as Buffer<ArrayBuffer>, init));
-        return;
-      }
-      let compressed = source.length >= CACHE_FROM_BYTES ? cache.get(encoding, source) : undefined;
-      if (!compressed) {
-        compressed = encoding === 'br' ? await brotli(source, BROTLI) : await gzip(source);
-        if (source.length >= CACHE_FROM_BYTES) cache.set(encoding, source, compressed);
-      }
-      headers.set('content-length', String(compressed.length));
-      setResponse(new fetchAPI.Response(compressed as Buffer<ArrayBuffer>, init));
+      if (!STREAMING.test(type)) return compressWhole(response, encoding, init, cache, fetchAPI).then(setResponse);
+      const stream = compressStream(response.body as unknown as AsyncIterable<Uint8Array>, encoding);
+      const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      const body = new fetchAPI.ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const { value, done } = await chunks.next();
+          if (done) controller.close();
+          else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+        },
+        cancel() {
+          stream.destroy();
+        },
+      });
+      setResponse(new fetchAPI.Response(body, init));
     },
   };
+}
+
+/** A whole (not streamed) answer compressed, or as it was when it turns out smaller than MIN_BYTES. */
+async function compressWhole(response: Response, encoding: Encoding, init: { status: number; statusText: string; headers: Headers }, cache: LastCompressed, fetchAPI: FetchAPI): Promise<Response> {
+  const { headers } = init;
+  const source = Buffer.from(await response.arrayBuffer());
+  if (source.length < MIN_BYTES) {
+    headers.delete('content-encoding');
+    headers.set('content-length', String(source.length));
+    return new fetchAPI.Response(source as Buffer<ArrayBuffer>, init);
+  }
+  let compressed = source.length >= CACHE_FROM_BYTES ? cache.get(encoding, source) : undefined;
+  if (!compressed) {
+    compressed = encoding === 'br' ? await brotli(source, BROTLI) : await gzip(source);
+    if (source.length >= CACHE_FROM_BYTES) cache.set(encoding, source, compressed);
+  }
+  headers.set('content-length', String(compressed.length));
+  return new fetchAPI.Response(compressed as Buffer<ArrayBuffer>, init);
 }

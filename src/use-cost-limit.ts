@@ -55,6 +55,7 @@ export interface CostInput {
  * reports that itself.
  */
 export function operationCost({ schema, document, operationName, variables }: CostInput): number | null {
+  if (isFree(schema, document)) return 0;
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) return null;
@@ -107,6 +108,54 @@ export function operationCost({ schema, document, operationName, variables }: Co
     return cost;
   };
   return walk(operation.selectionSet, root, 1);
+}
+
+const free = new WeakMap<DocumentNode, { schema: GraphQLSchema; free: boolean }>();
+
+/**
+ * Whether no operation of the document can cost anything, whatever its variables: it selects
+ * no paged list and no `_entities`, and its walk stays under MAX_VISITS. Such documents (a
+ * ticket by id) skip variable coercion and the walk on every request; yoga's parser cache
+ * hands each request of one shape the same DocumentNode, so this is decided once.
+ */
+function isFree(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const known = free.get(document);
+  if (known?.schema === schema) return known.free;
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  let visits = 0;
+  // The same walk as operationCost's (so the same visits), without arguments: false as soon
+  // as something could be priced.
+  const walk = (set: SelectionSetNode, parent: GraphQLNamedType): boolean => {
+    for (const selection of set.selections) {
+      if (++visits > MAX_VISITS) return false;
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        if (type && !walk(selection.selectionSet, type)) return false;
+        continue;
+      }
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        const type = fragment && schema.getType(fragment.typeCondition.name.value);
+        if (fragment && type && !walk(fragment.selectionSet, type)) return false;
+        continue;
+      }
+      if (!isObjectType(parent) && !isInterfaceType(parent)) continue;
+      const field = parent.getFields()[selection.name.value];
+      if (!field) continue;
+      if (selection.name.value === '_entities' || field.args.some((a) => a.name === 'first')) return false;
+      if (selection.selectionSet && !walk(selection.selectionSet, getNamedType(field.type))) return false;
+    }
+    return true;
+  };
+  const result = document.definitions.every((d) => {
+    if (d.kind !== Kind.OPERATION_DEFINITION) return true;
+    const root = schema.getRootType(d.operation);
+    visits = 0;
+    return !root || walk(d.selectionSet, root);
+  });
+  free.set(document, { schema, free: result });
+  return result;
 }
 
 interface YogaParamsContext {

@@ -23,12 +23,18 @@ export function useProvenance(config: ProvenanceSettings): Plugin<Context> {
   // A second authenticator, silent: the one guarding /graphql already logs JWKS outages.
   const authenticate = createAuthenticator(config.auth, { warn: () => {}, info: () => {} });
   return {
-    async onRequest({ request }) {
+    // Not async: a request without the header (nearly all) should not pay for a promise.
+    onRequest({ request }) {
       if (request.headers.get(TRACE_HEADER)?.trim() !== '1') return;
       const scope = currentScope();
       if (!scope) return;
-      const allowed = authenticate ? (await authenticate(request)).ok : config.env !== 'production';
-      if (allowed) scope.upstream = [];
+      if (!authenticate) {
+        if (config.env !== 'production') scope.upstream = [];
+        return;
+      }
+      return authenticate(request).then((result) => {
+        if (result.ok) scope.upstream = [];
+      });
     },
     onExecute: () => ({
       onExecuteDone: ({ result, setResult }) => {

@@ -36,18 +36,21 @@ export function useRequestScope(base: Logger, graphqlEndpoint: string): Plugin<C
       const scope = scopes.get(request);
       if (!scope) return;
       response.headers.set('x-request-id', scope.requestId);
-      const durationMs = Math.round((performance.now() - scope.startedAt) * 10) / 10;
-      const reported = new Map((outcomes.get(scope)?.list() ?? []).map((entry) => [entry.provider as string, entry.outcome as string]));
-      const providers: Record<string, { outcome: string; calls: number; attempts: number }> = {};
-      for (const [provider, tally] of scope.tally) {
-        providers[provider] = { outcome: reported.get(provider) ?? (tally.failed > 0 ? 'ERROR' : 'OK'), calls: tally.calls, attempts: tally.attempts };
-      }
-      for (const [provider, outcome] of reported) providers[provider] ??= { outcome, calls: 0, attempts: 0 };
-      const path = new URL(request.url).pathname;
-      const line = { method: request.method, path, operation: scope.operationName, status: response.status, durationMs, providers };
+      const { path } = scope;
       // Probes and scrapes would drown the requests that matter.
-      if (path === graphqlEndpoint) scope.log.info(line, 'request');
-      else scope.log.debug(line, 'request');
+      const level = path === graphqlEndpoint ? 'info' : 'debug';
+      if (base.isLevelEnabled(level)) {
+        const durationMs = Math.round((performance.now() - scope.startedAt) * 10) / 10;
+        const reported = new Map((outcomes.get(scope)?.list() ?? []).map((entry) => [entry.provider as string, entry.outcome as string]));
+        const providers: Record<string, { outcome: string; calls: number; attempts: number }> = {};
+        for (const [provider, tally] of scope.tally) {
+          providers[provider] = { outcome: reported.get(provider) ?? (tally.failed > 0 ? 'ERROR' : 'OK'), calls: tally.calls, attempts: tally.attempts };
+        }
+        for (const [provider, outcome] of reported) providers[provider] ??= { outcome, calls: 0, attempts: 0 };
+        // Through the base logger with the scope's bindings: the same line as its child
+        // logger writes, without making one per request only for it.
+        base[level]({ ...scope.bindings(), method: request.method, path, operation: scope.operationName, status: response.status, durationMs, providers }, 'request');
+      }
       if (scope.operationName) scope.span.updateName(`graphql ${scope.operationName}`);
       scope.span.setAttribute('http.response.status_code', response.status);
       if (response.status >= 500) scope.span.setStatus({ code: SpanStatusCode.ERROR });
