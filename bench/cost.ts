@@ -29,7 +29,10 @@ const FEEDS = Number(process.env.COST_FEEDS ?? 40);
 const WARMUP = Number(process.env.COST_WARMUP ?? 300);
 
 async function main(): Promise<void> {
-  const sandbox = await startService<SandboxInfo>('sandbox', process.execPath, tsxArgs('bench/sandbox-process.ts', '--tickets', '300'), { cwd: root, ready: (l) => parseJsonLine<SandboxInfo>(l) });
+  const sandbox = await startService<SandboxInfo>('sandbox', process.execPath, tsxArgs('bench/sandbox-process.ts', '--tickets', '300'), {
+    cwd: root,
+    ready: (l) => parseJsonLine<SandboxInfo>(l),
+  });
   try {
     const config = parseConfig({ ...sandbox.value.env, ...WITHOUT_SHARED_STATE, NODE_ENV: 'production', LOG_LEVEL: 'warn', UPSTREAM_COALESCE: 'off' });
     const metrics = createMetrics();
@@ -58,7 +61,16 @@ async function main(): Promise<void> {
     const ticket = await measure(TICKETS, TICKET_QUERY, { id });
     const feed = await measure(FEEDS, FEED_QUERY, { first: 50 });
     const heapMb = Math.round(process.memoryUsage().heapUsed / 1e6);
-    console.log(JSON.stringify({ ticketCpuUs: ticket.cpuUs, ticketWallUs: ticket.wallUs, feedCpuUs: feed.cpuUs, feedWallUs: feed.wallUs, heapMb, load: Math.round((os.loadavg()[0] ?? 0) * 10) / 10 }));
+    console.log(
+      JSON.stringify({
+        ticketCpuUs: ticket.cpuUs,
+        ticketWallUs: ticket.wallUs,
+        feedCpuUs: feed.cpuUs,
+        feedWallUs: feed.wallUs,
+        heapMb,
+        load: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
+      }),
+    );
     await registry.close();
   } finally {
     await sandbox.service.stop();

@@ -30,9 +30,7 @@ async function main(): Promise<void> {
     (key, k) =>
       new FakeProvider(
         key,
-        Array.from({ length: 100 }, (_, i) =>
-          fakeTicket(key, `t${i}`, now - (i * 5 + k) * 1000, { requester: person(i) as never, assignee: person(i + 1) as never }),
-        ),
+        Array.from({ length: 100 }, (_, i) => fakeTicket(key, `t${i}`, now - (i * 5 + k) * 1000, { requester: person(i) as never, assignee: person(i + 1) as never })),
         'offset',
       ),
   );

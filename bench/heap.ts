@@ -65,7 +65,10 @@ async function drive(target: Target, count: number, concurrency: number): Promis
 
 async function main(): Promise<void> {
   buildGateway(root);
-  const sandbox = await startService<SandboxInfo>('sandbox', process.execPath, tsxArgs('bench/sandbox-process.ts', '--tickets', '300'), { cwd: root, ready: (l) => parseJsonLine<SandboxInfo>(l) });
+  const sandbox = await startService<SandboxInfo>('sandbox', process.execPath, tsxArgs('bench/sandbox-process.ts', '--tickets', '300'), {
+    cwd: root,
+    ready: (l) => parseJsonLine<SandboxInfo>(l),
+  });
   const samples: Sample[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
@@ -92,9 +95,18 @@ async function main(): Promise<void> {
             const { wallMs, errors } = await drive(target, count, concurrency);
             const rssPeakMb = stop() ?? 0;
             const cpu = cpuMs(gateway.service.pid) - cpuBefore;
-            const sample = { variant, scenario, rps: Math.round((count / wallMs) * 10_000) / 10, rssPeakMb: Math.round(rssPeakMb), cpuMsPerRequest: Math.round((cpu / count) * 100) / 100, errors };
+            const sample = {
+              variant,
+              scenario,
+              rps: Math.round((count / wallMs) * 10_000) / 10,
+              rssPeakMb: Math.round(rssPeakMb),
+              cpuMsPerRequest: Math.round((cpu / count) * 100) / 100,
+              errors,
+            };
             samples.push(sample);
-            console.error(`heap: round ${round + 1} ${variant} ${scenario}: ${sample.rps} req/s, RSS peak ${sample.rssPeakMb} MB, ${sample.cpuMsPerRequest} ms CPU/request, ${errors} with errors`);
+            console.error(
+              `heap: round ${round + 1} ${variant} ${scenario}: ${sample.rps} req/s, RSS peak ${sample.rssPeakMb} MB, ${sample.cpuMsPerRequest} ms CPU/request, ${errors} with errors`,
+            );
           }
         } finally {
           await gateway.service.stop();
@@ -112,12 +124,19 @@ async function main(): Promise<void> {
   for (const scenario of ['feed', 'ticket']) {
     for (const variant of VARIANTS) {
       const mine = samples.filter((s) => s.variant === variant && s.scenario === scenario);
-      lines.push(`| ${variant} | ${scenario} | ${median(mine.map((s) => s.rps))} | ${median(mine.map((s) => s.rssPeakMb))}, ${Math.max(...mine.map((s) => s.rssPeakMb))} | ${median(mine.map((s) => s.cpuMsPerRequest))} |`);
+      lines.push(
+        `| ${variant} | ${scenario} | ${median(mine.map((s) => s.rps))} | ${median(mine.map((s) => s.rssPeakMb))}, ${Math.max(...mine.map((s) => s.rssPeakMb))} | ${median(mine.map((s) => s.cpuMsPerRequest))} |`,
+      );
     }
   }
   console.log(lines.join('\n'));
-  console.log(`\n${ROUNDS} rounds, ${FEEDS} feeds ${FEED_CONCURRENCY} at a time and ${TICKETS} tickets 10 at a time per variant and round, coalescing off, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}, Node ${process.version}`);
-  writeFileSync(join(root, 'bench', 'heap-results.json'), `${JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, feeds: FEEDS, tickets: TICKETS, loadAverage: os.loadavg()[0], samples }, null, 2)}\n`);
+  console.log(
+    `\n${ROUNDS} rounds, ${FEEDS} feeds ${FEED_CONCURRENCY} at a time and ${TICKETS} tickets 10 at a time per variant and round, coalescing off, ${os.cpus().length} cores, load average ${os.loadavg()[0]?.toFixed(1)}, Node ${process.version}`,
+  );
+  writeFileSync(
+    join(root, 'bench', 'heap-results.json'),
+    `${JSON.stringify({ date: new Date().toISOString(), rounds: ROUNDS, feeds: FEEDS, tickets: TICKETS, loadAverage: os.loadavg()[0], samples }, null, 2)}\n`,
+  );
 }
 
 main().then(

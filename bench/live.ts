@@ -192,7 +192,9 @@ export async function runLiveBench(options: LiveBenchOptions): Promise<LiveBench
   );
 
   const ticketsOf = async (provider: string, count: number) => {
-    const answer = await gql(url, `query($p: [Provider!]) { tickets(first: 100, filter: { providers: $p, statuses: [OPEN, IN_PROGRESS, WAITING] }) { nodes { id providerId } } }`, { p: [provider] });
+    const answer = await gql(url, `query($p: [Provider!]) { tickets(first: 100, filter: { providers: $p, statuses: [OPEN, IN_PROGRESS, WAITING] }) { nodes { id providerId } } }`, {
+      p: [provider],
+    });
     if (answer.errors?.length) throw new Error(`${provider} tickets: ${answer.errors[0]?.message}`);
     const nodes = (answer.data as { tickets: { nodes: { id: string; providerId: string }[] } }).tickets.nodes;
     if (nodes.length < count) throw new Error(`${provider}: ${nodes.length} open tickets, ${count} needed`);
@@ -235,53 +237,77 @@ export async function runLiveBench(options: LiveBenchOptions): Promise<LiveBench
   const polled = ['spacebring', 'hostup', 'zaia', 'sonzai'] as const;
   const rounds = async () => {
     const text = await (await fetch(`${base}/metrics`)).text();
-    return Object.fromEntries(polled.map((p) => [p, Number(new RegExp(`^ticketgraph_live_polls_total\\{[^}]*provider="${p}"[^}]*outcome="ok"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0)]));
+    return Object.fromEntries(
+      polled.map((p) => [p, Number(new RegExp(`^ticketgraph_live_polls_total\\{[^}]*provider="${p}"[^}]*outcome="ok"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0)]),
+    );
   };
   for (let i = 0; i < 100 && Object.values(await rounds()).some((n) => n === 0); i++) await sleep(100);
 
   const hostup = await ticketsOf('HOSTUP', 2 * events + 2);
-  await series({ path: 'write (addComment) → subscriber', source: 'WRITE' }, hostup.slice(0, events + 1), async (t) => {
-    const answer = await gql(url, 'mutation($input: AddCommentInput!) { addComment(input: $input) { ticket { id } } }', { input: { ticketId: t.id, body: 'bench: written through ticketgraph' } });
-    if (answer.errors?.length) throw new Error(answer.errors[0]?.message);
-  }, 10_000);
+  await series(
+    { path: 'write (addComment) → subscriber', source: 'WRITE' },
+    hostup.slice(0, events + 1),
+    async (t) => {
+      const answer = await gql(url, 'mutation($input: AddCommentInput!) { addComment(input: $input) { ticket { id } } }', {
+        input: { ticketId: t.id, body: 'bench: written through ticketgraph' },
+      });
+      if (answer.errors?.length) throw new Error(answer.errors[0]?.message);
+    },
+    10_000,
+  );
 
   const moovTickets = await ticketsOf('MOOV', events + 1);
-  await series({ path: 'Moov change → webhook → subscriber', source: 'WEBHOOK' }, moovTickets, async (t) => {
-    const [account, id] = t.providerId.split('/') as [string, string];
-    await ok(
-      await fetch(`${moov.url}/__sandbox/tickets/${encodeURIComponent(account)}/${encodeURIComponent(id)}/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ body: 'bench: a message from Moov staff' }),
-      }),
-      'Moov staff message',
-    );
-  }, 10_000);
+  await series(
+    { path: 'Moov change → webhook → subscriber', source: 'WEBHOOK' },
+    moovTickets,
+    async (t) => {
+      const [account, id] = t.providerId.split('/') as [string, string];
+      await ok(
+        await fetch(`${moov.url}/__sandbox/tickets/${encodeURIComponent(account)}/${encodeURIComponent(id)}/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ body: 'bench: a message from Moov staff' }),
+        }),
+        'Moov staff message',
+      );
+    },
+    10_000,
+  );
 
   // Out of band: half the events at HostUp, half at Sonzai, each at the provider's own REST API.
   const oob = Math.max(1, Math.ceil(events / 2));
   const pollNote = `CHANGES_POLL_MS=${pollMs}`;
-  await series({ path: 'HostUp reply at its REST API → poll → subscriber', source: 'POLL', note: pollNote }, hostup.slice(events + 1, events + 2 + oob), async (t) => {
-    await ok(
-      await fetch(`${info.providers.hostup.baseUrl}/api/v2/support/tickets/${encodeURIComponent(t.providerId)}/messages`, {
-        method: 'POST',
-        headers: { ...info.providers.hostup.headers, 'content-type': 'application/json' },
-        body: JSON.stringify({ message: 'bench: a reply behind the gateway’s back' }),
-      }),
-      'HostUp reply',
-    );
-  }, pollMs * 3 + 10_000);
+  await series(
+    { path: 'HostUp reply at its REST API → poll → subscriber', source: 'POLL', note: pollNote },
+    hostup.slice(events + 1, events + 2 + oob),
+    async (t) => {
+      await ok(
+        await fetch(`${info.providers.hostup.baseUrl}/api/v2/support/tickets/${encodeURIComponent(t.providerId)}/messages`, {
+          method: 'POST',
+          headers: { ...info.providers.hostup.headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ message: 'bench: a reply behind the gateway’s back' }),
+        }),
+        'HostUp reply',
+      );
+    },
+    pollMs * 3 + 10_000,
+  );
   const sonzai = await ticketsOf('SONZAI', oob + 1);
-  await series({ path: 'Sonzai comment at its REST API → poll → subscriber', source: 'POLL', note: pollNote }, sonzai, async (t) => {
-    await ok(
-      await fetch(`${info.providers.sonzai.baseUrl}/support/tickets/${encodeURIComponent(t.providerId)}/comments`, {
-        method: 'POST',
-        headers: { ...info.providers.sonzai.headers, 'content-type': 'application/json' },
-        body: JSON.stringify({ content: 'bench: a comment behind the gateway’s back' }),
-      }),
-      'Sonzai comment',
-    );
-  }, pollMs * 3 + 10_000);
+  await series(
+    { path: 'Sonzai comment at its REST API → poll → subscriber', source: 'POLL', note: pollNote },
+    sonzai,
+    async (t) => {
+      await ok(
+        await fetch(`${info.providers.sonzai.baseUrl}/support/tickets/${encodeURIComponent(t.providerId)}/comments`, {
+          method: 'POST',
+          headers: { ...info.providers.sonzai.headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ content: 'bench: a comment behind the gateway’s back' }),
+        }),
+        'Sonzai comment',
+      );
+    },
+    pollMs * 3 + 10_000,
+  );
   subscription.close();
 
   // Polling cost: nothing but the pollers calls upstream during the idle window.

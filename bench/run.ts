@@ -44,7 +44,9 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 6);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 300);
-const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const ONLY = process.env.BENCH_ONLY?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const LATENCY_MS = 5;
 // Scenarios 1–5, the references and the live-changes part: about five minutes on 2 cores.
 const WATCHDOG_MS = 480_000;
@@ -114,7 +116,11 @@ async function send(target: Target): Promise<string> {
 function graphqlCheck(expect: Partial<Record<ScenarioKey, (data: any) => string | null>>) {
   return (scenario: ScenarioKey, body: string): string | null => {
     const parsed = JSON.parse(body) as { data?: unknown; errors?: Array<{ message: string }> };
-    if (parsed.errors?.length) return `errors: ${parsed.errors.map((e) => e.message).slice(0, 3).join('; ')}`;
+    if (parsed.errors?.length)
+      return `errors: ${parsed.errors
+        .map((e) => e.message)
+        .slice(0, 3)
+        .join('; ')}`;
     return expect[scenario]?.(parsed.data) ?? null;
   };
 }
@@ -236,7 +242,9 @@ async function main(): Promise<void> {
   const snapshotFile = join(tmp, 'snapshot.json');
   // The ceiling serves the feed in the gateway's order; the fixtures outside the top 50 come after it.
   const seen = new Set(feedSnapshot.map((t) => t.id));
-  const extra = Object.values(perProvider).flat().filter((t) => !seen.has(t.id) && seen.add(t.id));
+  const extra = Object.values(perProvider)
+    .flat()
+    .filter((t) => !seen.has(t.id) && seen.add(t.id));
   writeFileSync(snapshotFile, JSON.stringify({ tickets: [...feedSnapshot, ...extra] }));
 
   const expectFeed = (n: number) => (data: any) => (data?.tickets?.edges?.length === n ? null : `expected ${n} edges`);
@@ -255,7 +263,9 @@ async function main(): Promise<void> {
     return admin.counts();
   };
   const flatten = (counts: Record<string, Record<string, number>>) =>
-    Object.entries(counts).flatMap(([p, ops]) => Object.entries(ops).map(([op, n]) => `${p}.${op}=${n}`)).join(' ');
+    Object.entries(counts)
+      .flatMap(([p, ops]) => Object.entries(ops).map(([op, n]) => `${p}.${op}=${n}`))
+      .join(' ');
   const sum = (counts: Record<string, Record<string, number>>) => Object.values(counts).reduce((a, ops) => a + Object.values(ops).reduce((x, y) => x + y, 0), 0);
   const LIST_ONLY = `query($first: Int!) { tickets(first: $first) { edges { node { id title status assignee { id name } tags { id name } } } } }`;
   const growth: Record<string, { first: number; total: number; byOperation: string }[]> = { 'feed with activities(first: 5)': [], 'feed with assignee and tags only': [] };
@@ -410,14 +420,9 @@ async function main(): Promise<void> {
   const table = [
     '| scenario | implementation | req/s | p50 ms | p99 ms | upstream calls / request | RSS peak MB |',
     '|---|---|---:|---:|---:|---:|---:|',
-    ...rows.map(
-      (r) =>
-        `| ${r.scenario} | ${r.implementation} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.upstreamPerRequest ?? '–'} | ${r.rssPeakMb ?? '–'} |`,
-    ),
+    ...rows.map((r) => `| ${r.scenario} | ${r.implementation} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.upstreamPerRequest ?? '–'} | ${r.rssPeakMb ?? '–'} |`),
   ].join('\n');
-  const growthLines = Object.entries(growth).flatMap(([what, list]) =>
-    list.map((g) => `- ${what}, first: ${g.first}: ${g.total} upstream calls (${g.byOperation})`),
-  );
+  const growthLines = Object.entries(growth).flatMap(([what, list]) => list.map((g) => `- ${what}, first: ${g.first}: ${g.total} upstream calls (${g.byOperation})`));
   const meta = {
     command: 'npm run bench',
     date: new Date().toISOString(),
@@ -454,7 +459,9 @@ async function main(): Promise<void> {
   console.log(growthLines.join('\n'));
   if (live) console.log(`\nLive changes (issue 20):\n${liveTables(live)}\n`);
   if (skipped.length) console.log(`Skipped:\n${skipped.map((s) => `- ${s}`).join('\n')}`);
-  console.log(`\n${meta.seconds} s, ${CONNECTIONS} connections, ${DURATION} s per run after ${WARMUP} s warm-up, ${os.cpus().length} cores (load average ${meta.loadAverage.join(' → ')}), Node ${process.version}. Written to bench/results.json.`);
+  console.log(
+    `\n${meta.seconds} s, ${CONNECTIONS} connections, ${DURATION} s per run after ${WARMUP} s warm-up, ${os.cpus().length} cores (load average ${meta.loadAverage.join(' → ')}), Node ${process.version}. Written to bench/results.json.`,
+  );
 }
 
 export interface PeerContext {

@@ -199,8 +199,12 @@ async function main(): Promise<void> {
   console.log('| setup | reads | p50 ms | p95 ms | warm p95 ms | hit ratio | upstream calls/s (limit) | upstream 429s | RATE_LIMITED errors | stale read-after-write |');
   console.log('|---|---:|---:|---:|---:|---:|---|---:|---:|---:|');
   for (const r of rows) {
-    const calls = Object.entries(r.upstreamPerSecond).map(([k, v]) => `${k} ${v} (${LIMITS[k]})`).join(', ');
-    console.log(`| ${r.setup} | ${r.reads} | ${r.p50} | ${r.p95} | ${Number.isNaN(r.warmP95) ? '–' : r.warmP95} | ${r.hitRatio} | ${calls} | ${r.upstream429} | ${r.rateLimitedErrors} | ${r.readAfterWrite.stale}/${r.readAfterWrite.checks} |`);
+    const calls = Object.entries(r.upstreamPerSecond)
+      .map(([k, v]) => `${k} ${v} (${LIMITS[k]})`)
+      .join(', ');
+    console.log(
+      `| ${r.setup} | ${r.reads} | ${r.p50} | ${r.p95} | ${Number.isNaN(r.warmP95) ? '–' : r.warmP95} | ${r.hitRatio} | ${calls} | ${r.upstream429} | ${r.rateLimitedErrors} | ${r.readAfterWrite.stale}/${r.readAfterWrite.checks} |`,
+    );
   }
   writeFileSync(join(root, 'bench', 'shared-state-results.json'), `${JSON.stringify({ seconds: SECONDS, dashboards: DASHBOARDS, agents: AGENTS, rows }, null, 2)}\n`);
 }

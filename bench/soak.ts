@@ -118,7 +118,8 @@ async function main(): Promise<void> {
     {
       name: '_entities × 25',
       weight: 10,
-      body: () => q('query($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id title } } }', { r: Array.from({ length: 25 }, () => ({ __typename: 'Ticket', id: pick(ids) })) }),
+      body: () =>
+        q('query($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id title } } }', { r: Array.from({ length: 25 }, () => ({ __typename: 'Ticket', id: pick(ids) })) }),
     },
     { name: 'providers health', weight: 5, body: () => q('{ providers { provider health { state consecutiveFailures } } }') },
     {
@@ -239,7 +240,13 @@ async function main(): Promise<void> {
         tally.transportErrors++;
         tally.unexplainedCount++;
         if (tally.unexplained.length < 50) {
-          tally.unexplained.push({ second: Math.round((Date.now() - runStart) / 1000), operation: op.name, code: 'TRANSPORT', message: String(error).slice(0, 200), phase: String(phase.provider) });
+          tally.unexplained.push({
+            second: Math.round((Date.now() - runStart) / 1000),
+            operation: op.name,
+            code: 'TRANSPORT',
+            message: String(error).slice(0, 200),
+            phase: String(phase.provider),
+          });
         }
       }
     }
@@ -283,14 +290,27 @@ async function main(): Promise<void> {
     unexplainedCount: tally.unexplainedCount,
     unexplainedBy: tally.unexplainedBy,
     unexplained: tally.unexplained,
-    rss: { window: WINDOW, firstMedianMb: rssFirst, lastMedianMb: rssLast, growthPercent: growth, heapUsedFirstMb: heapFirst, heapUsedLastMb: heapLast, peakMb: peak === null ? null : Math.round(peak), samples: rss },
+    rss: {
+      window: WINDOW,
+      firstMedianMb: rssFirst,
+      lastMedianMb: rssLast,
+      growthPercent: growth,
+      heapUsedFirstMb: heapFirst,
+      heapUsedLastMb: heapLast,
+      peakMb: peak === null ? null : Math.round(peak),
+      samples: rss,
+    },
     schedule,
   };
   writeFileSync(join(root, 'bench', 'soak-results.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`${tally.requests} requests in ${SECONDS} s (${result.requestsPerSecond} req/s, ${WORKERS} clients), HTTP ${JSON.stringify(tally.http)}`);
   console.log(`GraphQL errors by code: ${JSON.stringify(tally.byCode)}`);
-  console.log(`Unexplained by the injected faults: ${tally.unexplainedCount}${tally.unexplainedCount ? ` ${JSON.stringify(tally.unexplainedBy)}, first: ${JSON.stringify(tally.unexplained.slice(0, 3))}` : ''}`);
-  console.log(`Gateway RSS, median of the first ${WINDOW} requests: ${rssFirst} MB; of the last ${WINDOW}: ${rssLast} MB (${growth >= 0 ? '+' : ''}${growth}%); peak ${result.rss.peakMb} MB. JS heap used: ${heapFirst} → ${heapLast} MB.`);
+  console.log(
+    `Unexplained by the injected faults: ${tally.unexplainedCount}${tally.unexplainedCount ? ` ${JSON.stringify(tally.unexplainedBy)}, first: ${JSON.stringify(tally.unexplained.slice(0, 3))}` : ''}`,
+  );
+  console.log(
+    `Gateway RSS, median of the first ${WINDOW} requests: ${rssFirst} MB; of the last ${WINDOW}: ${rssLast} MB (${growth >= 0 ? '+' : ''}${growth}%); peak ${result.rss.peakMb} MB. JS heap used: ${heapFirst} → ${heapLast} MB.`,
+  );
   console.log('Written to bench/soak-results.json.');
   process.exit(tally.unexplainedCount === 0 && Math.abs(growth) <= 10 ? 0 : 1);
 }

@@ -36,12 +36,24 @@ const once = async (dir: string): Promise<Sample> => {
     env: { ...process.env, SANDBOX_INFO: JSON.stringify(sandbox.value) },
     maxBuffer: 1 << 20,
   });
-  const line = stdout.trim().split('\n').findLast((l) => l.startsWith('{'));
+  const line = stdout
+    .trim()
+    .split('\n')
+    .findLast((l) => l.startsWith('{'));
   if (!line) throw new Error(`${dir}: no result\n${stdout}`);
   return JSON.parse(line) as Sample;
 };
 for (let round = 0; round < rounds; round++) {
-  const order: Array<['A' | 'B', string]> = round % 2 === 0 ? [['A', dirA], ['B', dirB]] : [['B', dirB], ['A', dirA]];
+  const order: Array<['A' | 'B', string]> =
+    round % 2 === 0
+      ? [
+          ['A', dirA],
+          ['B', dirB],
+        ]
+      : [
+          ['B', dirB],
+          ['A', dirA],
+        ];
   for (const [side, dir] of order) {
     const sample = await once(dir);
     samples[side].push(sample);

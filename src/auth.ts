@@ -114,10 +114,10 @@ export function useClientAuth(authenticate: Authenticator | null): Plugin {
       // Client 4) reads the body of a non-2xx answer only under that type.
       const type = (request.headers.get('accept') ?? '').includes('application/graphql-response+json') ? 'application/graphql-response+json' : 'application/json';
       endResponse(
-        new fetchAPI.Response(
-          JSON.stringify({ errors: [{ message: `Unauthenticated: ${result.reason}`, extensions: { code: 'UNAUTHENTICATED' } }] }),
-          { status: 401, headers: { 'content-type': `${type}; charset=utf-8`, 'www-authenticate': 'Bearer' } },
-        ),
+        new fetchAPI.Response(JSON.stringify({ errors: [{ message: `Unauthenticated: ${result.reason}`, extensions: { code: 'UNAUTHENTICATED' } }] }), {
+          status: 401,
+          headers: { 'content-type': `${type}; charset=utf-8`, 'www-authenticate': 'Bearer' },
+        }),
       );
     },
   };

@@ -285,7 +285,8 @@ export function parseConfig(source: EnvSource): Config {
   if (env.PERSISTED_OPERATIONS_ONLY === 'true' && !env.PERSISTED_OPERATIONS_FILE && !env.PERSISTED_OPERATIONS_REDIS_KEY) {
     fail('PERSISTED_OPERATIONS_FILE', 'required because PERSISTED_OPERATIONS_ONLY is true (the manifest of allowed operations), or PERSISTED_OPERATIONS_REDIS_KEY');
   }
-  if (env.PERSISTED_OPERATIONS_REDIS_KEY && env.PERSISTED_OPERATIONS_FILE) fail('PERSISTED_OPERATIONS_REDIS_KEY', 'set together with PERSISTED_OPERATIONS_FILE; the manifest comes from one of them');
+  if (env.PERSISTED_OPERATIONS_REDIS_KEY && env.PERSISTED_OPERATIONS_FILE)
+    fail('PERSISTED_OPERATIONS_REDIS_KEY', 'set together with PERSISTED_OPERATIONS_FILE; the manifest comes from one of them');
   if (env.PERSISTED_OPERATIONS_REDIS_KEY && !env.REDIS_URL) fail('PERSISTED_OPERATIONS_REDIS_KEY', 'requires REDIS_URL (the Redis holding the manifest)');
   if (env.TICKETGRAPH_JWT_MAX_AGE !== undefined && !jwtParts) fail('TICKETGRAPH_JWT_MAX_AGE', 'set without TICKETGRAPH_JWT_ISSUER, TICKETGRAPH_JWT_AUDIENCE and TICKETGRAPH_JWKS');
   const requestTimeoutMs = env.SERVER_REQUEST_TIMEOUT_MS ?? 30_000;
@@ -341,9 +342,12 @@ export function parseConfig(source: EnvSource): Config {
     otel: {
       // Off when nothing asks for it: the spec's default exporter (otlp) would send to localhost.
       exporter:
-        env.OTEL_SDK_DISABLED === 'true' || env.OTEL_TRACES_EXPORTER === 'none' ? null
-        : (env.OTEL_TRACES_EXPORTER ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : null)),
-      url: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces'),
+        env.OTEL_SDK_DISABLED === 'true' || env.OTEL_TRACES_EXPORTER === 'none'
+          ? null
+          : (env.OTEL_TRACES_EXPORTER ?? ((env.OTEL_EXPORTER_OTLP_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) ? 'otlp' : null)),
+      url:
+        env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+        (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces` : 'http://localhost:4318/v1/traces'),
       serviceName: env.OTEL_SERVICE_NAME ?? 'ticketgraph',
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,

@@ -25,14 +25,70 @@ interface TicketDocs {
 }
 
 // From the seeds in /work/shared/seeds via the simulators: list rows and detail payloads.
-const SPACEBRING_ALWAYS = ['id', 'number', 'description', 'locationRef', 'status', 'type', 'createDate', 'updateDate', 'statusUpdateDate', 'userRequester', 'membershipRequester', 'membershipRefRequester'];
+const SPACEBRING_ALWAYS = [
+  'id',
+  'number',
+  'description',
+  'locationRef',
+  'status',
+  'type',
+  'createDate',
+  'updateDate',
+  'statusUpdateDate',
+  'userRequester',
+  'membershipRequester',
+  'membershipRefRequester',
+];
 const MOOV_ALWAYS = ['ticketID', 'number', 'title', 'contact', 'status', 'createdOn', 'updatedOn', 'latestMessageOn'];
-const HOSTUP_ALWAYS = ['id', 'number', 'subject', 'status', 'priority', 'departmentSlug', 'departmentName', 'createdAt', 'updatedAt', 'lastMessageAt', 'ccEmails', 'requesterName', 'messageCount', 'linkedServices'];
+const HOSTUP_ALWAYS = [
+  'id',
+  'number',
+  'subject',
+  'status',
+  'priority',
+  'departmentSlug',
+  'departmentName',
+  'createdAt',
+  'updatedAt',
+  'lastMessageAt',
+  'ccEmails',
+  'requesterName',
+  'messageCount',
+  'linkedServices',
+];
 const ZAIA_ALWAYS = [
-  'assigneeEmail', 'assigneeId', 'assigneeName', 'assigneePicture', 'channelId', 'channelName', 'channelType', 'chatId', 'chatIsRemoved',
-  'chatOwnerId', 'completedAt', 'createdAt', 'id', 'isOwnerBlocked', 'ongoingAt', 'ownerEmail', 'ownerEntity', 'ownerIdentifier', 'ownerName',
-  'pendingChatMessages', 'responderEntity', 'responderId', 'responderName', 'responderPicture', 'responderVersionId', 'responderVersionNumber',
-  'status', 'summary', 'ticketingTeamId', 'ticketingTeamName', 'ticketingTeamPicture', 'workspaceId',
+  'assigneeEmail',
+  'assigneeId',
+  'assigneeName',
+  'assigneePicture',
+  'channelId',
+  'channelName',
+  'channelType',
+  'chatId',
+  'chatIsRemoved',
+  'chatOwnerId',
+  'completedAt',
+  'createdAt',
+  'id',
+  'isOwnerBlocked',
+  'ongoingAt',
+  'ownerEmail',
+  'ownerEntity',
+  'ownerIdentifier',
+  'ownerName',
+  'pendingChatMessages',
+  'responderEntity',
+  'responderId',
+  'responderName',
+  'responderPicture',
+  'responderVersionId',
+  'responderVersionNumber',
+  'status',
+  'summary',
+  'ticketingTeamId',
+  'ticketingTeamName',
+  'ticketingTeamPicture',
+  'workspaceId',
 ];
 const SONZAI_ALWAYS = ['ticket_id', 'title', 'type', 'status', 'priority', 'created_by_email', 'assigned_to_email', 'comment_count', 'created_at', 'updated_at'];
 
@@ -91,7 +147,10 @@ function report(tickets: readonly TicketModel[], metrics: Metrics | undefined): 
       }
       if (!scope) continue;
       const warning: DriftWarning = { code: 'PROVIDER_DRIFT', ...drift, ticketId: ticket.id };
-      if (scope.drift.length < MAX_WARNINGS && !scope.drift.some((w) => w.provider === warning.provider && w.kind === warning.kind && w.path === warning.path && w.value === warning.value)) {
+      if (
+        scope.drift.length < MAX_WARNINGS &&
+        !scope.drift.some((w) => w.provider === warning.provider && w.kind === warning.kind && w.path === warning.path && w.value === warning.value)
+      ) {
         scope.drift.push(warning);
       }
     }

@@ -18,11 +18,16 @@ export type ProviderMode<S> = { mode: 'sandbox' } | { mode: 'live'; settings: S 
 export const emptyToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 export const str = () => z.preprocess(emptyToUndefined, z.string().optional());
 export const url = () => z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional());
-export const int = (min: number, max: number) =>
-  z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).optional());
+export const int = (min: number, max: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(min).max(max).optional());
 export const list = () =>
   z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() !== '' ? value.split(',').map((s) => s.trim()).filter(Boolean) : undefined),
+    (value) =>
+      typeof value === 'string' && value.trim() !== ''
+        ? value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : undefined,
     z.array(z.string()).optional(),
   );
 
@@ -47,8 +52,12 @@ export function fail(variable: string, reason: string): never {
 
 /** True when every one of `present` is set, false when none is; half a set is an error. */
 export function requireAll(provider: string, present: Record<string, unknown>): boolean {
-  const set = Object.entries(present).filter(([, v]) => v !== undefined).map(([k]) => k);
-  const missing = Object.entries(present).filter(([, v]) => v === undefined).map(([k]) => k);
+  const set = Object.entries(present)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
+  const missing = Object.entries(present)
+    .filter(([, v]) => v === undefined)
+    .map(([k]) => k);
   if (set.length > 0 && missing.length > 0) {
     fail(missing[0] as string, `required because ${set.join(', ')} ${set.length > 1 ? 'are' : 'is'} set (${provider} live mode)`);
   }

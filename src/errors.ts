@@ -89,11 +89,7 @@ export class ProviderNotConfiguredError extends TicketgraphError {
  */
 export class OutOfScopeError extends TicketgraphError {
   constructor(provider: ProviderKey, access: 'read' | 'write', what: string) {
-    super(
-      access === 'read' ? 'NOT_FOUND' : 'FORBIDDEN',
-      access === 'read' ? `${provider}: not found` : `${provider}: ${what} is not one this service is configured for`,
-      { provider },
-    );
+    super(access === 'read' ? 'NOT_FOUND' : 'FORBIDDEN', access === 'read' ? `${provider}: not found` : `${provider}: ${what} is not one this service is configured for`, { provider });
     this.name = 'OutOfScopeError';
   }
 }
@@ -103,9 +99,7 @@ export class OutOfScopeError extends TicketgraphError {
  * @apollo/subgraph may each load the other one, so `instanceof GraphQLError` is unreliable.
  */
 function asGraphQLError(error: unknown): GraphQLError | undefined {
-  return error instanceof Error && (error instanceof GraphQLError || error.name === 'GraphQLError' || 'originalError' in error)
-    ? (error as GraphQLError)
-    : undefined;
+  return error instanceof Error && (error instanceof GraphQLError || error.name === 'GraphQLError' || 'originalError' in error) ? (error as GraphQLError) : undefined;
 }
 
 /** Walks GraphQLError.originalError chains (yoga wraps resolver errors) to the domain error. */

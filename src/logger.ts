@@ -70,24 +70,26 @@ export type YogaLogger = Record<YogaLevel, (...args: unknown[]) => void>;
 export function yogaLogger(base: Logger, clientErrorCode: (error: unknown) => string | null = () => null): YogaLogger {
   // Levels asked of the base logger: a request's child logger has its level, and yoga logs
   // at debug several times per request, which must not make the child when debug is off.
-  const entry = (level: YogaLevel & Level) => (...args: unknown[]) => {
-    if (level === 'error' && args.length === 1) {
-      const code = clientErrorCode(args[0]);
-      if (code !== null) {
-        if (base.isLevelEnabled('debug')) (currentScope()?.log ?? base).debug({ code }, `client error ${code}: ${args[0] instanceof Error ? args[0].message : String(args[0])}`);
-        return;
+  const entry =
+    (level: YogaLevel & Level) =>
+    (...args: unknown[]) => {
+      if (level === 'error' && args.length === 1) {
+        const code = clientErrorCode(args[0]);
+        if (code !== null) {
+          if (base.isLevelEnabled('debug')) (currentScope()?.log ?? base).debug({ code }, `client error ${code}: ${args[0] instanceof Error ? args[0].message : String(args[0])}`);
+          return;
+        }
       }
-    }
-    if (!base.isLevelEnabled(level)) return;
-    const logger = currentScope()?.log ?? base;
-    const err = args.find((arg): arg is Error => arg instanceof Error);
-    const msg = args
-      .filter((arg) => arg !== err)
-      .map((arg) => (typeof arg === 'string' ? arg : inspect(arg, { depth: 6, breakLength: Infinity })))
-      .join(' ');
-    if (err) logger[level]({ err }, msg || err.message);
-    else logger[level](msg);
-  };
+      if (!base.isLevelEnabled(level)) return;
+      const logger = currentScope()?.log ?? base;
+      const err = args.find((arg): arg is Error => arg instanceof Error);
+      const msg = args
+        .filter((arg) => arg !== err)
+        .map((arg) => (typeof arg === 'string' ? arg : inspect(arg, { depth: 6, breakLength: Infinity })))
+        .join(' ');
+      if (err) logger[level]({ err }, msg || err.message);
+      else logger[level](msg);
+    };
   return { debug: entry('debug'), info: entry('info'), warn: entry('warn'), error: entry('error') };
 }
 

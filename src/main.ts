@@ -63,7 +63,9 @@ async function main(): Promise<void> {
   const closeWebSocket = attachWebSocket(server, yoga, createAuthenticator(config.auth), { maxPayload: config.maxBodyBytes });
   const pollers = startPollers({ registry, live, metrics, settings: config.live });
   if (pollers.providers.length > 0) {
-    console.log(`ticketgraph: polling ${pollers.providers.map((key) => `${key} every ${config.live.pollMs[key]} ms`).join(', ')} for live changes${live.shared ? ' (one replica at a time, Redis lease)' : ''}`);
+    console.log(
+      `ticketgraph: polling ${pollers.providers.map((key) => `${key} every ${config.live.pollMs[key]} ms`).join(', ')} for live changes${live.shared ? ' (one replica at a time, Redis lease)' : ''}`,
+    );
   }
   server.listen(config.port, config.host, () => {
     const address = server.address();

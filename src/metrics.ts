@@ -75,8 +75,8 @@ export function createMetrics(registry = new Registry()): Metrics {
     redisUp: new Gauge({
       name: 'ticketgraph_redis_up',
       help: '1 while the shared-state Redis is connected (0 while away, or not configured)',
-        registers: [registry],
-      }),
+      registers: [registry],
+    }),
     liveEvents: new Counter({
       name: 'ticketgraph_live_events_total',
       help: 'Ticket changes published to the live feed (Subscription.ticketChanged), by the replica that saw them',

@@ -149,7 +149,11 @@ export function openScope(request: Request, base: Logger): RequestScope {
     ? trace.setSpanContext(ROOT_CONTEXT, { traceId: client.traceId, spanId: client.spanId, traceFlags: parseInt(client.flags, 16) & TraceFlags.SAMPLED, isRemote: true })
     : ROOT_CONTEXT;
   const path = new URL(request.url).pathname;
-  const span = tracer.startSpan(`${request.method} ${path}`, { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'ticketgraph.request_id': requestId } }, parent);
+  const span = tracer.startSpan(
+    `${request.method} ${path}`,
+    { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method, 'ticketgraph.request_id': requestId } },
+    parent,
+  );
   // With an SDK the span has its own ids (same trace as the client's); without one ours are made here.
   const ids: TraceIds = span.isRecording()
     ? { traceId: span.spanContext().traceId, spanId: span.spanContext().spanId, flags: span.spanContext().traceFlags & TraceFlags.SAMPLED ? '01' : '00' }
@@ -166,17 +170,16 @@ export function runInScope<T>(scope: RequestScope, fn: () => T): T {
  * and the request's log line, and spans it. `run` receives the record (undefined outside a
  * request scope), which the client hands to each of its attempts (traceAttempt).
  */
-export async function observeUpstream<T>(
-  provider: string,
-  operation: string,
-  method: string,
-  run: (record: UpstreamCallRecord | undefined) => Promise<T>,
-): Promise<T> {
+export async function observeUpstream<T>(provider: string, operation: string, method: string, run: (record: UpstreamCallRecord | undefined) => Promise<T>): Promise<T> {
   const scope = storage.getStore();
   if (!scope) return run(undefined);
   const record: UpstreamCallRecord = { provider, operation, method: method.toUpperCase(), status: null, durationMs: 0, attempts: 0, coalesced: false, cached: null };
   scope.upstream?.push(record);
-  const span = tracer.startSpan(`${provider} ${operation}`, { kind: SpanKind.INTERNAL, attributes: { 'ticketgraph.provider': provider, 'ticketgraph.operation': operation } }, scope.otel);
+  const span = tracer.startSpan(
+    `${provider} ${operation}`,
+    { kind: SpanKind.INTERNAL, attributes: { 'ticketgraph.provider': provider, 'ticketgraph.operation': operation } },
+    scope.otel,
+  );
   const started = performance.now();
   try {
     return await run(record);
@@ -210,7 +213,11 @@ export function traceAttempt(provider: string, request: Request, record: Upstrea
   if (record) record.attempts++;
   const scope = storage.getStore();
   if (!scope) return undefined;
-  const span = tracer.startSpan(`${request.method} ${provider}`, { kind: SpanKind.CLIENT, attributes: { 'http.request.method': request.method, 'ticketgraph.provider': provider } }, scope.otel);
+  const span = tracer.startSpan(
+    `${request.method} ${provider}`,
+    { kind: SpanKind.CLIENT, attributes: { 'http.request.method': request.method, 'ticketgraph.provider': provider } },
+    scope.otel,
+  );
   const spanId = span.isRecording() ? span.spanContext().spanId : newSpanId();
   request.headers.set('traceparent', `00-${scope.trace.traceId}-${spanId}-${scope.trace.flags}`);
   request.headers.set('x-request-id', scope.requestId);

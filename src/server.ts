@@ -111,7 +111,8 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
   const log = yogaLogger(logger, clientErrorCode);
   // With METRICS_PORT, main.ts serves /metrics on its own server and the main port has none.
   const metricsEndpoint = config.metricsPort === null ? '/metrics' : null;
-  if (!deps.trustedDocuments && config.persistedOperations.redisKey) throw new Error('createTicketgraph: pass deps.trustedDocuments (openTrustedDocuments) when the manifest is in Redis');
+  if (!deps.trustedDocuments && config.persistedOperations.redisKey)
+    throw new Error('createTicketgraph: pass deps.trustedDocuments (openTrustedDocuments) when the manifest is in Redis');
   const trustedDocuments = deps.trustedDocuments ?? openTrustedDocuments(config.persistedOperations, { redisUrl: null });
   return createYoga<Record<string, never>, Context>({
     schema: limitEntityRepresentations(createSchema(), config.maxEntityRepresentations),

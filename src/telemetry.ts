@@ -8,7 +8,6 @@ export interface TracingSettings {
   serviceName: string;
 }
 
-
 export interface Tracing {
   /** Flushes the spans still buffered; called on shutdown. */
   shutdown(): Promise<void>;
@@ -22,10 +21,7 @@ export async function startTracing(settings: TracingSettings): Promise<Tracing |
   if (!settings.exporter) return null;
   const { BatchSpanProcessor, ConsoleSpanExporter, NodeTracerProvider } = await import('@opentelemetry/sdk-trace-node');
   const { resourceFromAttributes } = await import('@opentelemetry/resources');
-  const exporter =
-    settings.exporter === 'console'
-      ? new ConsoleSpanExporter()
-      : new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({ url: settings.url });
+  const exporter = settings.exporter === 'console' ? new ConsoleSpanExporter() : new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter({ url: settings.url });
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.serviceName }),
     spanProcessors: [new BatchSpanProcessor(exporter)],

@@ -132,7 +132,13 @@ export function useCompression(): Plugin {
 }
 
 /** A whole (not streamed) answer compressed, or as it was when it turns out smaller than MIN_BYTES. */
-async function compressWhole(response: Response, encoding: Encoding, init: { status: number; statusText: string; headers: Headers }, cache: LastCompressed, fetchAPI: FetchAPI): Promise<Response> {
+async function compressWhole(
+  response: Response,
+  encoding: Encoding,
+  init: { status: number; statusText: string; headers: Headers },
+  cache: LastCompressed,
+  fetchAPI: FetchAPI,
+): Promise<Response> {
   const { headers } = init;
   const source = Buffer.from(await response.arrayBuffer());
   if (source.length < MIN_BYTES) {

@@ -33,7 +33,10 @@ export function useIncrementalDelivery(mask: (error: GraphQLError) => GraphQLErr
     }),
     onResponse: ({ response, setResponse, fetchAPI }) => {
       if (response.status !== 406 || response.headers.get('content-type')) return;
-      const acceptable = (response.headers.get('accept') ?? '').split(/;\s*charset=utf-8,\s*/).filter(Boolean).join(', ');
+      const acceptable = (response.headers.get('accept') ?? '')
+        .split(/;\s*charset=utf-8,\s*/)
+        .filter(Boolean)
+        .join(', ');
       setResponse(
         new fetchAPI.Response(
           JSON.stringify({

@@ -89,7 +89,10 @@ export function inputError(params: { query?: unknown; variables?: unknown; exten
   if (typeof params.query === 'string' && documentNesting(params.query) > MAX_INPUT_NESTING) {
     return refuse(`The document is nested deeper than ${MAX_INPUT_NESTING} levels`);
   }
-  for (const [name, value] of [['variables', params.variables], ['extensions', params.extensions]] as const) {
+  for (const [name, value] of [
+    ['variables', params.variables],
+    ['extensions', params.extensions],
+  ] as const) {
     const problem = variablesProblem(value);
     if (problem) return refuse(`The request's ${name} contain ${problem}`);
   }

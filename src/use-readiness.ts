@@ -13,7 +13,12 @@ export function useReadiness(readiness: Readiness, registry: Registry, path = '/
     onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== path) return;
       const { ready, status, pending } = readiness.state();
-      const providers = Object.fromEntries(registry.status().filter((p) => p.configured).map((p) => [p.key, p.health?.state ?? null]));
+      const providers = Object.fromEntries(
+        registry
+          .status()
+          .filter((p) => p.configured)
+          .map((p) => [p.key, p.health?.state ?? null]),
+      );
       endResponse(
         new fetchAPI.Response(JSON.stringify({ status, ...(pending.length > 0 ? { pending } : {}), redis: registry.redisState(), providers }), {
           status: ready ? 200 : 503,

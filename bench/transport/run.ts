@@ -55,7 +55,9 @@ async function main() {
         const rssPeakMb = stop();
         const upstream = await admin.total();
         results.push({ round, variant, scenario: name, rssPeakMb: rssPeakMb && Math.round(rssPeakMb), upstream, ...result });
-        console.error(`transport: round ${round} ${variant.padEnd(9)} ${name.padEnd(18)} ${Math.round(result.rps)} req/s p50 ${result.p50} p99 ${result.p99} RSS ${Math.round(rssPeakMb ?? 0)} MB errors ${result.errors}`);
+        console.error(
+          `transport: round ${round} ${variant.padEnd(9)} ${name.padEnd(18)} ${Math.round(result.rps)} req/s p50 ${result.p50} p99 ${result.p99} RSS ${Math.round(rssPeakMb ?? 0)} MB errors ${result.errors}`,
+        );
       }
       await gw.service.stop();
     }
@@ -68,13 +70,33 @@ async function main() {
     const rps = (v: Variant) => mean(of(v).map((r) => r.rps));
     for (const v of variants) {
       const rs = of(v);
-      lines.push(`| ${name} | ${v} | ${rs.map((r) => Math.round(r.rps)).join(', ')} | ${Math.round(mean(rs.map((r) => r.p50)))} | ${Math.round(mean(rs.map((r) => r.p99)))} | ${Math.max(...rs.map((r) => r.rssPeakMb ?? 0))} | ${v === 'node-http' ? `${(rps('node-http') / Math.max(1e-9, rps('fetch'))).toFixed(2)}×` : ''} |`);
+      lines.push(
+        `| ${name} | ${v} | ${rs.map((r) => Math.round(r.rps)).join(', ')} | ${Math.round(mean(rs.map((r) => r.p50)))} | ${Math.round(mean(rs.map((r) => r.p99)))} | ${Math.max(...rs.map((r) => r.rssPeakMb ?? 0))} | ${v === 'node-http' ? `${(rps('node-http') / Math.max(1e-9, rps('fetch'))).toFixed(2)}×` : ''} |`,
+      );
     }
   }
-  const meta = { command: 'npx tsx bench/transport/run.ts', date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, connections: CONNECTIONS, durationSeconds: DURATION, rounds: ROUNDS, loadAverage: os.loadavg()[0] };
+  const meta = {
+    command: 'npx tsx bench/transport/run.ts',
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: os.cpus().length,
+    connections: CONNECTIONS,
+    durationSeconds: DURATION,
+    rounds: ROUNDS,
+    loadAverage: os.loadavg()[0],
+  };
   writeFileSync(join(root, 'bench', 'transport', 'results.json'), `${JSON.stringify({ meta, results }, null, 2)}\n`);
   console.log(lines.join('\n'));
   console.log(`\n${CONNECTIONS} connections, ${DURATION} s per run, ${ROUNDS} rounds alternating, load average ${meta.loadAverage.toFixed(1)}, Node ${process.version}.`);
 }
 
-main().then(() => { clearTimeout(watchdog); process.exit(0); }, (error: unknown) => { console.error('transport: failed:', error instanceof Error ? error.message : error); process.exit(1); });
+main().then(
+  () => {
+    clearTimeout(watchdog);
+    process.exit(0);
+  },
+  (error: unknown) => {
+    console.error('transport: failed:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

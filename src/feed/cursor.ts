@@ -146,7 +146,6 @@ class Reader {
   }
 }
 
-
 // ---- compact text -------------------------------------------------------------------------
 
 /*
@@ -166,7 +165,8 @@ const enum Part {
   Word = 16,
 }
 const WORDS = ['Ticket:moov:', 'Ticket:spacebring:', 'Ticket:zaia:', 'Ticket:sonzai:', 'Ticket:hostup:', '{"u":', ',"id":"', '"}', '|', '/', ':', 'c:', 'o:'];
-const TOKENS = /((?<![A-Za-z0-9_-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![A-Za-z0-9_-]))|((?<![A-Za-z0-9])(?:0|[1-9]\d{0,14})(?![A-Za-z0-9]))|([A-Za-z0-9_-]{12,})/g;
+const TOKENS =
+  /((?<![A-Za-z0-9_-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![A-Za-z0-9_-]))|((?<![A-Za-z0-9])(?:0|[1-9]\d{0,14})(?![A-Za-z0-9]))|([A-Za-z0-9_-]{12,})/g;
 
 function unwrapBase64(run: string): string | null {
   const text = Buffer.from(run, 'base64url').toString('utf8');

@@ -94,10 +94,7 @@ const isAfter = (row: PageRow, key: Key): boolean => row.updatedAt < key[0] || (
 
 /** Whether the filter needs the mapped ticket (anything besides the provider list). */
 function filtersTickets(filter: FeedFilter): boolean {
-  return Boolean(
-    filter.statuses || filter.assignee || filter.requester || filter.search ||
-    filter.createdAfter || filter.createdBefore || filter.updatedAfter || filter.updatedBefore,
-  );
+  return Boolean(filter.statuses || filter.assignee || filter.requester || filter.search || filter.createdAfter || filter.createdBefore || filter.updatedAfter || filter.updatedBefore);
 }
 
 /**
@@ -327,11 +324,15 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
 
 /** A provider's total counts what its own filters matched: only exact when nothing was filtered after fetching. */
 function fullyPushedDown(filter: FeedFilter, sources: SourceState[]): boolean {
-  return sources.every(({ provider: { pushdown } }) =>
-    (!filter.statuses || pushdown.statuses) &&
-    (!filter.assignee || (pushdown.assignee && filter.assignee.emails.size === 0)) &&
-    (!filter.requester || (pushdown.requester && filter.requester.emails.size === 0)) &&
-    (!filter.search || pushdown.search) &&
-    !filter.createdAfter && !filter.createdBefore && !filter.updatedAfter && !filter.updatedBefore,
+  return sources.every(
+    ({ provider: { pushdown } }) =>
+      (!filter.statuses || pushdown.statuses) &&
+      (!filter.assignee || (pushdown.assignee && filter.assignee.emails.size === 0)) &&
+      (!filter.requester || (pushdown.requester && filter.requester.emails.size === 0)) &&
+      (!filter.search || pushdown.search) &&
+      !filter.createdAfter &&
+      !filter.createdBefore &&
+      !filter.updatedAfter &&
+      !filter.updatedBefore,
   );
 }

@@ -76,7 +76,12 @@ export function startPollers(deps: PollerDeps): Pollers {
   const running = new Set<Promise<void>>();
   let stopped = false;
 
-  async function describe(provider: TicketProvider, ticket: TicketModel, before: Snapshot | null, budget: { timelines: number }): Promise<{ kind: TicketChangeKind; activity: ActivityModel | null }> {
+  async function describe(
+    provider: TicketProvider,
+    ticket: TicketModel,
+    before: Snapshot | null,
+    budget: { timelines: number },
+  ): Promise<{ kind: TicketChangeKind; activity: ActivityModel | null }> {
     const after = snapshotOf(ticket);
     if (!before) return { kind: 'CREATED', activity: null };
     if (before.s !== after.s) return { kind: 'STATUS_CHANGED', activity: null };

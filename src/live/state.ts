@@ -86,8 +86,7 @@ export function redisState(redis: Redis): LiveState {
     forget: async (key) => {
       await redis.del(`${PREFIX}claim:${key}`);
     },
-    advance: async (ticketId, versionMs) =>
-      (await redis.eval(ADVANCE, 1, `${PREFIX}version:${ticketId}`, String(versionMs), String(VERSION_TTL_MS))) === 1,
+    advance: async (ticketId, versionMs) => (await redis.eval(ADVANCE, 1, `${PREFIX}version:${ticketId}`, String(versionMs), String(VERSION_TTL_MS))) === 1,
     read: async <T>(key: string) => {
       const text = await redis.get(`${PREFIX}${key}`);
       return text === null ? null : (JSON.parse(text) as T);

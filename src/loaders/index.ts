@@ -32,7 +32,10 @@ function pageKey(provider: TicketProvider, query: ListTicketsQuery): string {
   const { filter } = query;
   const { pushdown } = provider;
   return JSON.stringify([
-    provider.key, query.source, query.cursor, query.limit,
+    provider.key,
+    query.source,
+    query.cursor,
+    query.limit,
     pushdown.statuses ? filter.statuses : null,
     pushdown.assignee ? [filter.assigneeNativeIds, filter.assigneeEmails] : null,
     pushdown.requester ? [filter.requesterNativeIds, filter.requesterEmails] : null,

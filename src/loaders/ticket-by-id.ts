@@ -70,9 +70,7 @@ export function createTicketDetailLoader(deps: LoaderDeps): DataLoader<string, T
             for (const { index } of group) results[index] = error as Error;
             return;
           }
-          const tickets = await mapBounded(group, deps.concurrency, ({ nativeId }) =>
-            provider.getTicket(nativeId, { signal: deps.signal, cache: deps.cache }),
-          );
+          const tickets = await mapBounded(group, deps.concurrency, ({ nativeId }) => provider.getTicket(nativeId, { signal: deps.signal, cache: deps.cache }));
           tickets.forEach((ticket, i) => {
             const { index } = group[i] as { index: number };
             results[index] = ticket;

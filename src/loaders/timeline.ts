@@ -12,10 +12,7 @@ import type { LoaderDeps } from './ticket-by-id.js';
  * (one call per ticket, shared with any other field that needs the detail); providers
  * with a separate timeline call make that call; row-derived timelines cost nothing.
  */
-export function createActivitiesLoader(
-  deps: LoaderDeps,
-  detail: DataLoader<string, TicketModel>,
-): DataLoader<TicketModel, ActivityModel[], string> {
+export function createActivitiesLoader(deps: LoaderDeps, detail: DataLoader<string, TicketModel>): DataLoader<TicketModel, ActivityModel[], string> {
   return new DataLoader<TicketModel, ActivityModel[], string>(
     batchSpan('activitiesByTicket', async (tickets) => {
       const results = new Array<ActivityModel[] | Error>(tickets.length);
@@ -46,9 +43,7 @@ export function createActivitiesLoader(
       await Promise.all(
         [...separate].map(async ([key, group]) => {
           const provider = deps.registry.get(group[0]!.ticket.provider);
-          const lists = await mapBounded(group, deps.concurrency, ({ ticket }) =>
-            provider.listActivities!(ticket, { signal: deps.signal, cache: deps.cache }),
-          );
+          const lists = await mapBounded(group, deps.concurrency, ({ ticket }) => provider.listActivities!(ticket, { signal: deps.signal, cache: deps.cache }));
           lists.forEach((list, i) => {
             results[group[i]!.index] = list;
             if (list instanceof Error) deps.outcomes.failed(group[i]!.ticket.provider, list);
@@ -73,7 +68,8 @@ export function createTagsLoader(deps: LoaderDeps, detail: DataLoader<string, Ti
         if (provider.listTags) return provider.listTags(ticket, { signal: deps.signal, cache: deps.cache });
         if (provider.timeline === 'detail') return (await detail.load(ticket.id)).tags ?? [];
         return [];
-      })),
+      }),
+    ),
     { cacheKeyFn: (ticket) => ticket.id, maxBatchSize: 100 },
   );
 }

@@ -3,13 +3,7 @@ import type { ProviderKey } from './provider.js';
 import type { TagModel } from './tag.js';
 import type { TicketStatus } from './ticket.js';
 
-export type ActivityKind =
-  | 'CREATED'
-  | 'COMMENT'
-  | 'STATUS_CHANGE'
-  | 'ASSIGNMENT_CHANGE'
-  | 'TAG_CHANGE'
-  | 'FIELD_CHANGE';
+export type ActivityKind = 'CREATED' | 'COMMENT' | 'STATUS_CHANGE' | 'ASSIGNMENT_CHANGE' | 'TAG_CHANGE' | 'FIELD_CHANGE';
 
 export interface AttachmentModel {
   id: string | null;
@@ -62,10 +56,4 @@ export interface FieldChangeActivityModel extends ActivityBase {
   newValue: string | null;
 }
 
-export type ActivityModel =
-  | CreatedActivityModel
-  | CommentActivityModel
-  | StatusChangeActivityModel
-  | AssignmentChangeActivityModel
-  | TagChangeActivityModel
-  | FieldChangeActivityModel;
+export type ActivityModel = CreatedActivityModel | CommentActivityModel | StatusChangeActivityModel | AssignmentChangeActivityModel | TagChangeActivityModel | FieldChangeActivityModel;

@@ -50,8 +50,7 @@ const EMAIL_ID_PREFIX = 'email:';
 export const emailNativeId = (email: string): string => `${EMAIL_ID_PREFIX}${normaliseEmail(email)}`;
 
 /** The email an `email:` native id stands for; null for a provider's own id (which can be sent back to it). */
-export const emailOfNativeId = (nativeId: string): string | null =>
-  nativeId.startsWith(EMAIL_ID_PREFIX) ? nativeId.slice(EMAIL_ID_PREFIX.length) : null;
+export const emailOfNativeId = (nativeId: string): string | null => (nativeId.startsWith(EMAIL_ID_PREFIX) ? nativeId.slice(EMAIL_ID_PREFIX.length) : null);
 
 /** Everything of a membership but its identity; absent fields are null (the provider does not say). */
 export type MembershipFields = Partial<Omit<MembershipModel, 'id' | 'provider' | 'nativeId' | 'kind'>>;

@@ -72,10 +72,7 @@ export interface SettingsSource {
   settings<K extends ProviderKey>(key: K): ProviderSettingsMap[K];
 }
 
-export function createRegistry(
-  config: RegistrySettings,
-  deps: ProviderDeps & { sandbox?: SettingsSource | undefined; redis?: SharedRedis | undefined },
-): Registry {
+export function createRegistry(config: RegistrySettings, deps: ProviderDeps & { sandbox?: SettingsSource | undefined; redis?: SharedRedis | undefined }): Registry {
   const { sharedState } = config;
   const ownRedis = !deps.redis && sharedState.redisUrl ? connectRedis(sharedState.redisUrl.reveal(), { metrics: deps.metrics }) : undefined;
   const redis = deps.redis ?? ownRedis ?? NO_REDIS;
@@ -102,7 +99,9 @@ export function createRegistry(
     const shared =
       ttlMs > 0
         ? withCache(guarded, { cache, ttlMs, staleMs: sharedState.cache.staleMs, staleIfErrorMs: sharedState.cache.staleIfErrorMs, coalesce, metrics: deps.metrics })
-        : coalesce ? withCoalescing(guarded, deps.metrics) : guarded;
+        : coalesce
+          ? withCoalescing(guarded, deps.metrics)
+          : guarded;
     map.set(key, withDriftReport(shared, deps.metrics));
   }
   return {
@@ -113,8 +112,7 @@ export function createRegistry(
       return provider;
     },
     has: (key) => map.has(key),
-    status: () =>
-      PROVIDER_KEYS.map((key) => ({ key, mode: modes.get(key) ?? 'sandbox', configured: map.has(key), health: breakers.get(key)?.health() ?? null })),
+    status: () => PROVIDER_KEYS.map((key) => ({ key, mode: modes.get(key) ?? 'sandbox', configured: map.has(key), health: breakers.get(key)?.health() ?? null })),
     forgetTicket: async (ticket) => {
       if (map.has(ticket.provider) && sharedState.cache.ttlMs[ticket.provider] > 0) await cache.invalidate(ticketVersions(ticket.provider, ticket.nativeId));
     },

@@ -27,9 +27,7 @@ const createSchema = z.object({
   type: optionalText(100),
   scope: optionalText(200),
   department: optionalText(200),
-  requester: z
-    .object({ email: z.email('must be an email address').nullish(), name: optionalText(200), id: optionalText(200) })
-    .nullish(),
+  requester: z.object({ email: z.email('must be an email address').nullish(), name: optionalText(200), id: optionalText(200) }).nullish(),
 });
 
 const commentSchema = z.object({ body: text(MAX_BODY) });
@@ -155,15 +153,11 @@ export const Mutation: MutationResolvers = {
     }),
 
   takeOverTicket: (_parent, { input }, ctx) =>
-    onTicket(ctx, input, 'takeOverTicket', (p, id) =>
-      p.takeOverTicket!(id, nativeRef(input.assigneeId, 'Membership', p.key, 'input.assigneeId'), { signal: ctx.signal }),
-    ),
+    onTicket(ctx, input, 'takeOverTicket', (p, id) => p.takeOverTicket!(id, nativeRef(input.assigneeId, 'Membership', p.key, 'input.assigneeId'), { signal: ctx.signal })),
 
   addTicketTag: (_parent, { input }, ctx) =>
     onTicket(ctx, input, 'addTicketTag', (p, id) => p.addTicketTag!(id, nativeRef(input.tagId, 'Tag', p.key, 'input.tagId'), { signal: ctx.signal })),
 
   removeTicketTag: (_parent, { input }, ctx) =>
-    onTicket(ctx, input, 'removeTicketTag', (p, id) =>
-      p.removeTicketTag!(id, nativeRef(input.tagId, 'Tag', p.key, 'input.tagId'), { signal: ctx.signal }),
-    ),
+    onTicket(ctx, input, 'removeTicketTag', (p, id) => p.removeTicketTag!(id, nativeRef(input.tagId, 'Tag', p.key, 'input.tagId'), { signal: ctx.signal })),
 };

@@ -8,8 +8,7 @@ import { membershipById, tagById } from './Membership.js';
 import { toPerson } from './Person.js';
 
 export const Query: QueryResolvers = {
-  providers: (_parent, _args, ctx) =>
-    ctx.registry.status().map((status) => ({ ...status, instance: ctx.registry.has(status.key) ? ctx.registry.get(status.key) : undefined })),
+  providers: (_parent, _args, ctx) => ctx.registry.status().map((status) => ({ ...status, instance: ctx.registry.has(status.key) ? ctx.registry.get(status.key) : undefined })),
 
   node: async (_parent, { id }, ctx) => {
     const decoded = decodeId(id);
@@ -45,4 +44,3 @@ export const Query: QueryResolvers = {
       },
     ),
 };
-

@@ -1,13 +1,5 @@
 import type { Resolvers } from '../generated/resolvers-types.js';
-import {
-  Activity,
-  AssignmentChangeActivity,
-  CommentActivity,
-  CreatedActivity,
-  FieldChangeActivity,
-  StatusChangeActivity,
-  TagChangeActivity,
-} from './Activity.js';
+import { Activity, AssignmentChangeActivity, CommentActivity, CreatedActivity, FieldChangeActivity, StatusChangeActivity, TagChangeActivity } from './Activity.js';
 import { Membership, Tag } from './Membership.js';
 import { Mutation } from './Mutation.js';
 import { Node } from './Node.js';

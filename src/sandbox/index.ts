@@ -63,8 +63,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     simulator: (key) => get(key).handle,
     requests: (key) => get(key).handle.requests(),
     responses: (key) => get(key).handle.responses(),
-    totalRequests: (key) =>
-      key ? get(key).handle.totalRequests() : [...simulators.values()].reduce((sum, s) => sum + s.handle.totalRequests(), 0),
+    totalRequests: (key) => (key ? get(key).handle.totalRequests() : [...simulators.values()].reduce((sum, s) => sum + s.handle.totalRequests(), 0)),
     resetRequests: () => {
       for (const s of simulators.values()) s.handle.resetRequests();
     },

@@ -10,8 +10,58 @@ export interface Person {
   avatarUrl: string;
 }
 
-const FIRST = ['Ada', 'Linus', 'Grace', 'Alan', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger', 'Radia', 'Tim', 'Katherine', 'John', 'Hedy', 'Donald', 'Lynn', 'Niklaus', 'Shafi', 'Vint', 'Anita', 'Guido', 'Sophie', 'Bjarne'];
-const LAST = ['Lovelace', 'Torvalds', 'Hopper', 'Turing', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Dijkstra', 'Perlman', 'Berners-Lee', 'Johnson', 'McCarthy', 'Lamarr', 'Knuth', 'Conway', 'Wirth', 'Goldwasser', 'Cerf', 'Borg', 'van Rossum', 'Wilson', 'Stroustrup'];
+const FIRST = [
+  'Ada',
+  'Linus',
+  'Grace',
+  'Alan',
+  'Margaret',
+  'Ken',
+  'Barbara',
+  'Dennis',
+  'Frances',
+  'Edsger',
+  'Radia',
+  'Tim',
+  'Katherine',
+  'John',
+  'Hedy',
+  'Donald',
+  'Lynn',
+  'Niklaus',
+  'Shafi',
+  'Vint',
+  'Anita',
+  'Guido',
+  'Sophie',
+  'Bjarne',
+];
+const LAST = [
+  'Lovelace',
+  'Torvalds',
+  'Hopper',
+  'Turing',
+  'Hamilton',
+  'Thompson',
+  'Liskov',
+  'Ritchie',
+  'Allen',
+  'Dijkstra',
+  'Perlman',
+  'Berners-Lee',
+  'Johnson',
+  'McCarthy',
+  'Lamarr',
+  'Knuth',
+  'Conway',
+  'Wirth',
+  'Goldwasser',
+  'Cerf',
+  'Borg',
+  'van Rossum',
+  'Wilson',
+  'Stroustrup',
+];
 
 /**
  * The shared pool of people the five simulators draw requesters and assignees from, so

@@ -64,11 +64,10 @@ export class CircuitBreaker {
   async run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
     this.#refresh();
     if (this.#state === 'OPEN' || (this.#state === 'HALF_OPEN' && this.#probing)) {
-      throw new UpstreamError(
-        'UPSTREAM_UNAVAILABLE',
-        `${this.provider} is unavailable (circuit open after ${this.#failures} consecutive failures; not called)`,
-        { provider: this.provider, operation },
-      );
+      throw new UpstreamError('UPSTREAM_UNAVAILABLE', `${this.provider} is unavailable (circuit open after ${this.#failures} consecutive failures; not called)`, {
+        provider: this.provider,
+        operation,
+      });
     }
     const probe = this.#state === 'HALF_OPEN';
     if (probe) this.#probing = true;

@@ -208,10 +208,7 @@ const isPage = (value: unknown): value is ProviderPage => Boolean(value && typeo
  * versions, so a read that starts after a write on any replica never joins one from
  * before it. Writes invalidate the ticket they touch and the provider's list pages.
  */
-export function withCache(
-  provider: TicketProvider,
-  options: CacheSettings & { cache: ReadCache; coalesce: boolean; metrics?: Metrics | undefined },
-): TicketProvider {
+export function withCache(provider: TicketProvider, options: CacheSettings & { cache: ReadCache; coalesce: boolean; metrics?: Metrics | undefined }): TicketProvider {
   const { cache, metrics, ttlMs, staleMs, staleIfErrorMs } = options;
   const key = provider.key;
   const operationOf = (full: string) => full.slice(key.length + 1, full.indexOf(':', key.length + 1));

@@ -6,15 +6,7 @@ import { BodyTooLargeError, readCappedText } from './transport.js';
 
 export type UpstreamErrorCode = Extract<
   ErrorCode,
-  | 'NOT_FOUND'
-  | 'PROVIDER_AUTH_FAILED'
-  | 'FORBIDDEN'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'UPSTREAM_TIMEOUT'
-  | 'UPSTREAM_UNAVAILABLE'
-  | 'UPSTREAM_BAD_RESPONSE'
-  | 'BAD_USER_INPUT'
+  'NOT_FOUND' | 'PROVIDER_AUTH_FAILED' | 'FORBIDDEN' | 'CONFLICT' | 'RATE_LIMITED' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_BAD_RESPONSE' | 'BAD_USER_INPUT'
 >;
 
 export interface UpstreamErrorDetails {
@@ -197,8 +189,7 @@ export async function fromKyError(error: unknown, options: FromKyErrorOptions): 
     const info = { ...readProviderErrorBody(body), ...(options.readError ? options.readError(body) : {}) };
     const code = codeForStatus(status);
     const requestId = safeRequestId(error.response.headers.get('x-request-id')) ?? safeRequestId(info.requestId);
-    const retryAfter =
-      code === 'RATE_LIMITED' ? (parseRetryAfter(error.response.headers.get('retry-after')) ?? info.retryAfter) : undefined;
+    const retryAfter = code === 'RATE_LIMITED' ? (parseRetryAfter(error.response.headers.get('retry-after')) ?? info.retryAfter) : undefined;
     let message = MESSAGES[code](provider);
     const detail = info.message ? providerText(info.message) : '';
     if (code === 'BAD_USER_INPUT' && detail) message = `${provider} rejected the input: ${detail}`;
@@ -219,18 +210,11 @@ export async function fromKyError(error: unknown, options: FromKyErrorOptions): 
     );
   }
   if (error instanceof BodyTooLargeError) {
-    return new UpstreamError(
-      'UPSTREAM_BAD_RESPONSE',
-      `${provider} answered with a body over the ${error.limit}-byte limit`,
-      { provider, operation },
-      { cause: error },
-    );
+    return new UpstreamError('UPSTREAM_BAD_RESPONSE', `${provider} answered with a body over the ${error.limit}-byte limit`, { provider, operation }, { cause: error });
   }
   const name = error instanceof Error ? error.name : '';
   if (error instanceof TimeoutError || name === 'TimeoutError' || name === 'AbortError') {
-    const message = options.write
-      ? `${provider} did not answer in time; the outcome of the write is unknown`
-      : MESSAGES.UPSTREAM_TIMEOUT(provider);
+    const message = options.write ? `${provider} did not answer in time; the outcome of the write is unknown` : MESSAGES.UPSTREAM_TIMEOUT(provider);
     return new UpstreamError('UPSTREAM_TIMEOUT', message, { provider, operation }, { cause: error });
   }
   // Node's fetch: `TypeError: fetch failed` with the socket error as cause (ky 1 does not wrap it).

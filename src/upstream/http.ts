@@ -9,14 +9,7 @@ import { deadlineSignal } from './deadline.js';
 import { parsePayload, type BadPayloadListener } from './parse.js';
 import { AttemptTimeoutError, BodyTooLargeError, createNodeHttpSend, readCappedText, sendOverFetch, type Send } from './transport.js';
 import type { Pacer } from '../upstream/pacing.js';
-import {
-  fromKyError,
-  parseRetryAfter,
-  readProviderErrorBody,
-  safeRequestId,
-  UpstreamError,
-  type ProviderErrorInfo,
-} from './errors.js';
+import { fromKyError, parseRetryAfter, readProviderErrorBody, safeRequestId, UpstreamError, type ProviderErrorInfo } from './errors.js';
 
 /** Tunables shared by every provider client (config.ts reads them from the environment). */
 export interface HttpSettings {
@@ -266,10 +259,8 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         // The call's deadline passed or its client left (the signal's reason; an attempt's own
         // timeout is ky's TimeoutError): nothing to retry for.
         if (!(error instanceof TimeoutError) && (error.name === 'AbortError' || error.name === 'TimeoutError')) return false;
-        if (!(error instanceof HTTPError) || error.response.status !== 429 && error.response.status !== 503) return undefined;
-        const after =
-          parseRetryAfter(error.response.headers.get('retry-after')) ??
-          (options.retryAfterInBody ? await bodyRetryAfter(error.response) : undefined);
+        if (!(error instanceof HTTPError) || (error.response.status !== 429 && error.response.status !== 503)) return undefined;
+        const after = parseRetryAfter(error.response.headers.get('retry-after')) ?? (options.retryAfterInBody ? await bodyRetryAfter(error.response) : undefined);
         if (after !== undefined && after * 1000 > capMs) return false;
         // `true` retries after the normal backoff, bypassing ky's reading of the hint.
         if (unparsableRetryHint(error.response.headers)) return true;
@@ -342,11 +333,12 @@ export function createProviderHttp(options: ProviderHttpOptions): ProviderHttp {
         raw = JSON.parse(text) as unknown;
       } catch {
         metrics?.upstreamBadResponses.inc({ provider, operation: call.operation });
-        throw new UpstreamError(
-          'UPSTREAM_BAD_RESPONSE',
-          `${provider} answered ${call.operation} with a body that is not JSON`,
-          { provider, operation: call.operation, status: response.status, path: '(root)' },
-        );
+        throw new UpstreamError('UPSTREAM_BAD_RESPONSE', `${provider} answered ${call.operation} with a body that is not JSON`, {
+          provider,
+          operation: call.operation,
+          status: response.status,
+          path: '(root)',
+        });
       }
     }
     const data = parse(call.operation, call.schema, raw, []);

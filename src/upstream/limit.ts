@@ -2,11 +2,7 @@
  * Runs `fn` over `items` with at most `concurrency` in flight, results in input order.
  * Failures are returned in place (as the Error), so one bad key fails only itself.
  */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<(R | Error)[]> {
+export async function mapBounded<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<(R | Error)[]> {
   const settle = async (item: T, index: number): Promise<R | Error> => {
     try {
       return await fn(item, index);

@@ -144,11 +144,11 @@ export function createPacer(options: { maxRps: Record<ProviderKey, number>; redi
       if (!ok) {
         metrics?.pacingRefused.inc({ provider });
         const retryAfter = Math.max(1, Math.ceil(wait / 1000));
-        throw new UpstreamError(
-          'RATE_LIMITED',
-          `${provider}'s rate budget is spent for the next ${retryAfter}s; not called; retry after ${retryAfter}s`,
-          { provider, operation, retryAfter },
-        );
+        throw new UpstreamError('RATE_LIMITED', `${provider}'s rate budget is spent for the next ${retryAfter}s; not called; retry after ${retryAfter}s`, {
+          provider,
+          operation,
+          retryAfter,
+        });
       }
       if (wait > 0) await sleep(wait, signal);
     },

@@ -30,9 +30,5 @@ export function parsePayload<S extends z.ZodType>(
 }
 
 export function failBadPayload(provider: ProviderKey, operation: string, path: string): never {
-  throw new UpstreamError(
-    'UPSTREAM_BAD_RESPONSE',
-    `${provider} answered ${operation} with a payload that breaks its schema at ${path}`,
-    { provider, operation, path },
-  );
+  throw new UpstreamError('UPSTREAM_BAD_RESPONSE', `${provider} answered ${operation} with a payload that breaks its schema at ${path}`, { provider, operation, path });
 }

@@ -165,11 +165,7 @@ export const READ_OPERATIONS = ['getTicket', 'listTickets', 'listActivities', 'l
 export type ReadOperation = (typeof READ_OPERATIONS)[number];
 
 /** Wraps one call of a provider; `call` runs the provider's own method with the given arguments. */
-export type Interceptor = (
-  operation: ReadOperation | WriteOperation,
-  args: unknown[],
-  call: (args: unknown[]) => Promise<unknown>,
-) => Promise<unknown>;
+export type Interceptor = (operation: ReadOperation | WriteOperation, args: unknown[], call: (args: unknown[]) => Promise<unknown>) => Promise<unknown>;
 
 /**
  * The provider with every read and write going through `around` (breaker, coalescing).

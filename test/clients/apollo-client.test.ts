@@ -21,7 +21,8 @@ function recordingFetch(sent: Sent[]): typeof fetch {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const body = typeof init?.body === 'string' ? (JSON.parse(init.body) as { query?: string; extensions?: { persistedQuery?: { sha256Hash?: string } } }) : undefined;
     const extensions = url.searchParams.get('extensions');
-    const hash = body?.extensions?.persistedQuery?.sha256Hash ?? (extensions ? (JSON.parse(extensions) as { persistedQuery?: { sha256Hash?: string } }).persistedQuery?.sha256Hash : undefined);
+    const hash =
+      body?.extensions?.persistedQuery?.sha256Hash ?? (extensions ? (JSON.parse(extensions) as { persistedQuery?: { sha256Hash?: string } }).persistedQuery?.sha256Hash : undefined);
     const response = await fetch(input, init);
     sent.push({ method: init?.method ?? 'GET', hasQuery: Boolean(body?.query ?? url.searchParams.get('query')), hash, status: response.status });
     return response;

@@ -42,7 +42,11 @@ const ADD_COMMENT = gql`
 `;
 
 interface FeedData {
-  tickets: { totalCount: number | null; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { cursor: string; node: { id: string; provider: string; requester: { id: string; name: string | null } | null } }[] };
+  tickets: {
+    totalCount: number | null;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+    edges: { cursor: string; node: { id: string; provider: string; requester: { id: string; name: string | null } | null } }[];
+  };
 }
 interface TicketData {
   ticket: { id: string; activities: { totalCount: number; nodes: { id: string; kind: string; body?: string | null }[] } | null };
@@ -95,7 +99,7 @@ describe('Apollo Client (issue 14)', () => {
     expect(new Set(ids).size).toBe(30);
   });
 
-  it('keeps a requester\'s name in the cache when another ticket is opened (one id, one value)', async () => {
+  it("keeps a requester's name in the cache when another ticket is opened (one id, one value)", async () => {
     const feed = client.readQuery<FeedData>({ query: FEED, variables: { first: 10 } })!;
     const withName = feed.tickets.edges.map((e) => e.node).filter((n) => n.requester?.name);
     expect(withName.length).toBeGreaterThan(0);

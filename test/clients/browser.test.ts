@@ -111,7 +111,9 @@ describe('a browser page on another origin, in headless Chromium (issue 14)', ()
     expect(result.body).toBe(result.sent);
     expect(result.after).toBe(result.before + 1);
     // The write reached the provider once: the server sees the comment too.
-    const { data } = await server.gql<{ ticket: { activities: { totalCount: number } } }>('query ($id: ID!) { ticket(id: $id) { activities(first: 100) { totalCount } } }', { id: result.id });
+    const { data } = await server.gql<{ ticket: { activities: { totalCount: number } } }>('query ($id: ID!) { ticket(id: $id) { activities(first: 100) { totalCount } } }', {
+      id: result.id,
+    });
     expect(data!.ticket.activities.totalCount).toBe(result.after);
   }, 180_000);
 });

@@ -93,9 +93,7 @@ describe('HostupProvider v2 reads', () => {
 
   it('serves a mix of every status', async () => {
     const all = await walk(v2, '', 100);
-    expect(new Set(all.map((t) => t.providerStatus))).toEqual(
-      new Set(['open', 'answered', 'customer_reply', 'in_progress', 'on_hold', 'closed', 'unknown']),
-    );
+    expect(new Set(all.map((t) => t.providerStatus))).toEqual(new Set(['open', 'answered', 'customer_reply', 'in_progress', 'on_hold', 'closed', 'unknown']));
   });
 
   it('pushes a status filter down as one stream per v2 status', async () => {

@@ -39,7 +39,12 @@ describe('list rows (issue 18)', () => {
   });
 
   const http = createProviderHttp({ provider: 'moov', baseUrl: 'http://127.0.0.1:9/', settings: testDeps().http, authorize: () => {} });
-  const reader = { keySchema: moovTicketKeySchema, key: (k: { ticketID: string; updatedOn: string }) => toTicketKey(k, 'acct'), rowSchema: moovTicketSchema, toTicket: (t: Parameters<typeof toTicket>[0], raw: unknown) => toTicket(t, raw, 'acct') };
+  const reader = {
+    keySchema: moovTicketKeySchema,
+    key: (k: { ticketID: string; updatedOn: string }) => toTicketKey(k, 'acct'),
+    rowSchema: moovTicketSchema,
+    toTicket: (t: Parameters<typeof toTicket>[0], raw: unknown) => toTicket(t, raw, 'acct'),
+  };
   const good = { ticketID: 't1', number: 1, title: 'A', contact: { email: 'a@example.com' }, status: 'new', createdOn: '2026-01-01T00:00:00Z', updatedOn: '2026-01-02T00:00:00Z' };
 
   function caught(fn: () => unknown) {

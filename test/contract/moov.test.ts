@@ -113,7 +113,10 @@ describe('MoovProvider reads', () => {
     expect(filtered.length).toBeGreaterThan(0);
     expect(filtered.every((t) => t.status === 'OPEN' || t.status === 'WAITING')).toBe(true);
     expect(filtered.map((t) => t.id).sort()).toEqual(
-      everything.filter((t) => t.status === 'OPEN' || t.status === 'WAITING').map((t) => t.id).sort(),
+      everything
+        .filter((t) => t.status === 'OPEN' || t.status === 'WAITING')
+        .map((t) => t.id)
+        .sort(),
     );
   });
 

@@ -1,13 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SonzaiSettings } from '../../src/providers/sonzai/settings.js';
 import { SonzaiProvider } from '../../src/providers/sonzai/client.js';
-import {
-  sonzaiCommentSchema,
-  sonzaiErrorSchema,
-  sonzaiTicketDetailSchema,
-  sonzaiTicketListSchema,
-  sonzaiTicketSchema,
-} from '../../src/providers/sonzai/wire.js';
+import { sonzaiCommentSchema, sonzaiErrorSchema, sonzaiTicketDetailSchema, sonzaiTicketListSchema, sonzaiTicketSchema } from '../../src/providers/sonzai/wire.js';
 import { UpstreamError } from '../../src/upstream/errors.js';
 import { BadUserInputError } from '../../src/errors.js';
 import type { ActivityModel } from '../../src/model/activity.js';

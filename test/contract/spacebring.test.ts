@@ -65,7 +65,9 @@ beforeAll(async () => {
   if (settings.auth.kind !== 'oauth') throw new Error('the sandbox settings should use OAuth');
   token = settings.auth.accessToken.reveal();
   const header = sandbox.credentials('spacebring')['authorization (basic)'] ?? '';
-  const [clientId = '', clientSecret = ''] = Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8').split(':');
+  const [clientId = '', clientSecret = ''] = Buffer.from(header.replace(/^Basic /, ''), 'base64')
+    .toString('utf8')
+    .split(':');
   basic = { clientId, clientSecret };
 });
 
@@ -252,10 +254,7 @@ describe('spacebring writes', () => {
 describe('spacebring on Basic auth', () => {
   let basicProvider: SpacebringProvider;
   beforeAll(() => {
-    basicProvider = new SpacebringProvider(
-      { ...settings, auth: { kind: 'basic', clientId: new Secret(basic.clientId), clientSecret: new Secret(basic.clientSecret) } },
-      testDeps(),
-    );
+    basicProvider = new SpacebringProvider({ ...settings, auth: { kind: 'basic', clientId: new Secret(basic.clientId), clientSecret: new Secret(basic.clientSecret) } }, testDeps());
   });
 
   it('reads and changes status, but has no create or comment', async () => {
@@ -278,7 +277,10 @@ describe('spacebring failures', () => {
   const anyId = () => settings.locationRefs[0] as string;
 
   it('maps a wrong token, and a wrong network id, to PROVIDER_AUTH_FAILED without leaking it', async () => {
-    const wrong = new SpacebringProvider({ ...settings, auth: { kind: 'oauth', accessToken: new Secret('sb_wrong_token_value'), networkId: 'x', networkHeader: 'spacebring-network-id' } }, testDeps());
+    const wrong = new SpacebringProvider(
+      { ...settings, auth: { kind: 'oauth', accessToken: new Secret('sb_wrong_token_value'), networkId: 'x', networkHeader: 'spacebring-network-id' } },
+      testDeps(),
+    );
     const error = await failure(wrong.listTickets({ source: anyId(), cursor: null, limit: 1, filter: {} }, ctx));
     expect(error.code).toBe('PROVIDER_AUTH_FAILED');
     expect(JSON.stringify(error)).not.toContain('sb_wrong_token_value');

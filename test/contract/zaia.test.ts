@@ -155,7 +155,11 @@ describe.each(['raw', 'bearer'] as const)('zaia contract, simulator taking the %
     });
 
     it('filters by tag, chat and responder in the simulator', async () => {
-      const tagged = await rows(`status=completed&includeRemoved=true&pageSize=100${zaiaSandboxTags(SEED).map((t) => `&tagIds=${t.id}`).join('')}`);
+      const tagged = await rows(
+        `status=completed&includeRemoved=true&pageSize=100${zaiaSandboxTags(SEED)
+          .map((t) => `&tagIds=${t.id}`)
+          .join('')}`,
+      );
       const all = await rows('status=completed&includeRemoved=true&pageSize=100');
       expect(tagged.length).toBeGreaterThan(0);
       expect(tagged.length).toBeLessThan(all.length);
@@ -210,10 +214,7 @@ describe.each(['raw', 'bearer'] as const)('zaia contract, simulator taking the %
     it('creates a ticket on a chat and returns the full ticket', async () => {
       const { team, chat } = await teamAndChat();
       const assignee = await someAssignee();
-      const { ticket, activity } = await zaia.createTicket(
-        { title: 'ignored', description: 'ignored', chatId: chat.id, teamId: team.id, assigneeNativeId: assignee },
-        ctx,
-      );
+      const { ticket, activity } = await zaia.createTicket({ title: 'ignored', description: 'ignored', chatId: chat.id, teamId: team.id, assigneeNativeId: assignee }, ctx);
       expect(ticket).toMatchObject({ status: 'OPEN', providerStatus: 'pending', team: { id: team.id, name: team.name } });
       expect(ticket.assignee?.nativeId).toBe(assignee);
       expect((ticket.raw as ZaiaTicketDetails).chatId).toBe(chat.id);
@@ -232,9 +233,7 @@ describe.each(['raw', 'bearer'] as const)('zaia contract, simulator taking the %
     });
 
     it('answers BAD_USER_INPUT when the chat does not exist', async () => {
-      const error = await rejection(
-        zaia.createTicket({ title: 't', description: 'd', chatId: MISSING, assigneeNativeId: await someAssignee() }, ctx),
-      );
+      const error = await rejection(zaia.createTicket({ title: 't', description: 'd', chatId: MISSING, assigneeNativeId: await someAssignee() }, ctx));
       expect(error.code).toBe('BAD_USER_INPUT');
       expect(error.message).toContain('chatId');
     });

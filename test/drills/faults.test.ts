@@ -37,7 +37,14 @@ const DRILLS: Drill[] = [
   { name: '503s (retried, then unavailable)', fault: { status: 503 }, code: 'UPSTREAM_UNAVAILABLE', outcome: 'UNAVAILABLE', retried: true, extensions: { status: 503 } },
   { name: 'a 429 burst with Retry-After: 0 (retried, then succeeds)', fault: { status: 429, retryAfter: 0 }, burst: true, code: 'OK', outcome: 'OK', retried: true },
   { name: 'a 429 burst with Retry-After: 1 (retried, then succeeds)', fault: { status: 429, retryAfter: 1 }, burst: true, code: 'OK', outcome: 'OK', retried: true },
-  { name: '429s with Retry-After: 120 (over the cap: RATE_LIMITED at once)', fault: { status: 429, retryAfter: 120 }, code: 'RATE_LIMITED', outcome: 'RATE_LIMITED', retried: false, extensions: { retryAfter: 120 } },
+  {
+    name: '429s with Retry-After: 120 (over the cap: RATE_LIMITED at once)',
+    fault: { status: 429, retryAfter: 120 },
+    code: 'RATE_LIMITED',
+    outcome: 'RATE_LIMITED',
+    retried: false,
+    extensions: { retryAfter: 120 },
+  },
   { name: 'malformed JSON', fault: { malformed: true }, code: 'UPSTREAM_BAD_RESPONSE', outcome: 'BAD_RESPONSE', retried: false },
   { name: 'bodies that break the schema (drift)', fault: { drift: true }, code: 'UPSTREAM_BAD_RESPONSE', outcome: 'BAD_RESPONSE', retried: false },
   { name: 'a hang', fault: { hang: true }, code: 'UPSTREAM_TIMEOUT', outcome: 'TIMEOUT', retried: 'any' },
@@ -118,7 +125,14 @@ describe('fault drills over GraphQL (issue 9)', () => {
       // One error for the feed, one for the single read; both with the provider's code.
       expect(mine.map((e) => e.path?.[0]).sort()).toEqual(['ticket', 'tickets']);
       for (const error of mine) expect(error.extensions, JSON.stringify(error)).toMatchObject({ code: drill.code, provider: key.toUpperCase(), ...drill.extensions });
-      expect(providers).toContainEqual(expect.objectContaining({ provider: key.toUpperCase(), outcome: drill.outcome, code: drill.code, ...(drill.extensions?.retryAfter ? { retryAfter: drill.extensions.retryAfter } : {}) }));
+      expect(providers).toContainEqual(
+        expect.objectContaining({
+          provider: key.toUpperCase(),
+          outcome: drill.outcome,
+          code: drill.code,
+          ...(drill.extensions?.retryAfter ? { retryAfter: drill.extensions.retryAfter } : {}),
+        }),
+      );
     }
     const served = server.sandbox.totalRequests(key);
     if (drill.retried === true) expect(served, `${key} requests`).toBeGreaterThan(needed(key));

@@ -73,10 +73,13 @@ describe('credentials never leak, not even when providers refuse them (issue 9)'
       ZAIA_API_KEY: zaiaKey,
       ZAIA_BASE_URL: sandbox.url('zaia'),
     };
-    needles = forms([...Object.values(WRONG), zaiaKey], [
-      [WRONG.MOOV_PUBLIC_KEY, WRONG.MOOV_SECRET_KEY],
-      [WRONG.SPACEBRING_CLIENT_ID, WRONG.SPACEBRING_CLIENT_SECRET],
-    ]);
+    needles = forms(
+      [...Object.values(WRONG), zaiaKey],
+      [
+        [WRONG.MOOV_PUBLIC_KEY, WRONG.MOOV_SECRET_KEY],
+        [WRONG.SPACEBRING_CLIENT_ID, WRONG.SPACEBRING_CLIENT_SECRET],
+      ],
+    );
 
     // Everything written from here on is kept (and not printed: debug logging is loud).
     for (const stream of [process.stdout, process.stderr]) {
@@ -146,7 +149,11 @@ describe('credentials never leak, not even when providers refuse them (issue 9)'
     expect(read.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_AUTH_FAILED', provider: key.toUpperCase() });
 
     const writes: [string, string, Record<string, unknown>][] = [
-      ['createTicket', 'CreateTicketInput', { provider: key.toUpperCase(), title: 'Printer on fire', description: 'Smoke.', department: 'support', requester: { email: 'ada@customer.example.org' } }],
+      [
+        'createTicket',
+        'CreateTicketInput',
+        { provider: key.toUpperCase(), title: 'Printer on fire', description: 'Smoke.', department: 'support', requester: { email: 'ada@customer.example.org' } },
+      ],
       ['addComment', 'AddCommentInput', { ticketId: id, body: 'Any news?' }],
       ['closeTicket', 'TicketActionInput', { ticketId: id }],
     ];

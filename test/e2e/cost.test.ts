@@ -60,7 +60,10 @@ describe('query cost limit with variables (issue 14)', () => {
     ['literal', { query: '{ tickets(first: 100) { nodes { id activities(first: 500) { nodes { id } } } } }' }],
     ['variable', { query: FEED, variables: { a: 100, b: 500 } }],
     ['variable with defaults', { query: 'query ($b: Int = 500) { tickets(first: 100) { nodes { activities(first: $b) { nodes { id } } } } }' }],
-    ['fragment', { query: 'query ($b: Int) { tickets(first: 100) { ...F } } fragment F on TicketConnection { nodes { activities(first: $b) { nodes { id } } } }', variables: { b: 500 } }],
+    [
+      'fragment',
+      { query: 'query ($b: Int) { tickets(first: 100) { ...F } } fragment F on TicketConnection { nodes { activities(first: $b) { nodes { id } } } }', variables: { b: 500 } },
+    ],
   ])('refuses 100 × 500 (%s) as a validation error naming the limit, HTTP 400', async (_name, body) => {
     server.resetCounts();
     const { status, json } = await post(body);

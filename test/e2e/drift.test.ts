@@ -8,7 +8,10 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
  * and reported; schema-breaking drift stays UPSTREAM_BAD_RESPONSE.
  */
 type Warning = { code: string; provider: string; kind: string; path: string; value: unknown; ticketId?: string };
-type Result = { tickets?: { nodes: { id: string; provider: string; status: string; providerStatus: string | null }[] }; ticket?: { id: string; status: string; providerStatus: string | null } | null };
+type Result = {
+  tickets?: { nodes: { id: string; provider: string; status: string; providerStatus: string | null }[] };
+  ticket?: { id: string; status: string; providerStatus: string | null } | null;
+};
 
 describe('provider drift reporting (issue 21)', () => {
   let server: TestServer;

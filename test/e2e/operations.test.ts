@@ -112,7 +112,11 @@ describe('operations: request ids, JSON logs, trace context (issue 21)', () => {
     expect(first.map((line) => line.msg).sort()).toEqual(['provider payload drift', 'provider payload drift', 'request']);
     expect(first.every((line) => line.traceId === first[0]!.traceId)).toBe(true);
     // The same drift again: counted and warned in the response, not logged again.
-    expect(parsed().filter((line) => line.requestId === 'drift-2').map((line) => line.msg)).toEqual(['request']);
+    expect(
+      parsed()
+        .filter((line) => line.requestId === 'drift-2')
+        .map((line) => line.msg),
+    ).toEqual(['request']);
   });
 
   it('lists the upstream calls behind the response for an authenticated client asking with ticketgraph-trace: 1', async () => {

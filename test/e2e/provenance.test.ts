@@ -12,8 +12,14 @@ describe('provenance without client auth (issue 21)', () => {
   let prod: TestServer;
 
   beforeAll(async () => {
-    dev = await startTestServer({ env: { NODE_ENV: 'development', LOG_LEVEL: 'silent', TICKETGRAPH_PROVIDERS: 'hostup,zaia', BREAKER_THRESHOLD: '100' }, sandbox: { tickets: 10, providers: ['hostup', 'zaia'] } });
-    prod = await startTestServer({ env: { NODE_ENV: 'production', LOG_LEVEL: 'silent', INTROSPECTION: 'true', TICKETGRAPH_PROVIDERS: 'hostup' }, sandbox: { tickets: 10, providers: ['hostup'] } });
+    dev = await startTestServer({
+      env: { NODE_ENV: 'development', LOG_LEVEL: 'silent', TICKETGRAPH_PROVIDERS: 'hostup,zaia', BREAKER_THRESHOLD: '100' },
+      sandbox: { tickets: 10, providers: ['hostup', 'zaia'] },
+    });
+    prod = await startTestServer({
+      env: { NODE_ENV: 'production', LOG_LEVEL: 'silent', INTROSPECTION: 'true', TICKETGRAPH_PROVIDERS: 'hostup' },
+      sandbox: { tickets: 10, providers: ['hostup'] },
+    });
   });
   afterAll(async () => {
     await dev?.close();

@@ -26,8 +26,7 @@ async function everyTicket(provider: TicketProvider): Promise<string[]> {
   return ids;
 }
 
-const byProvider = (nodes: { provider: string }[]) =>
-  Object.fromEntries(PROVIDER_KEYS.map((k) => [k, nodes.filter((n) => n.provider === k.toUpperCase()).length]));
+const byProvider = (nodes: { provider: string }[]) => Object.fromEntries(PROVIDER_KEYS.map((k) => [k, nodes.filter((n) => n.provider === k.toUpperCase()).length]));
 
 describe('reads across the five providers (issue 5)', () => {
   let server: TestServer;
@@ -36,10 +35,7 @@ describe('reads across the five providers (issue 5)', () => {
   // the fault tests keep the short ones so that hangs end quickly.
   let wide: TestServer;
   beforeAll(async () => {
-    [server, wide] = await Promise.all([
-      startTestServer(),
-      startTestServer({ env: { UPSTREAM_TIMEOUT_MS: '10000', UPSTREAM_DEADLINE_MS: '20000', REQUEST_DEADLINE_MS: '30000' } }),
-    ]);
+    [server, wide] = await Promise.all([startTestServer(), startTestServer({ env: { UPSTREAM_TIMEOUT_MS: '10000', UPSTREAM_DEADLINE_MS: '20000', REQUEST_DEADLINE_MS: '30000' } })]);
   });
   afterAll(() => Promise.all([server.close(), wide.close()]));
   beforeEach(() => {
@@ -78,9 +74,7 @@ describe('reads across the five providers (issue 5)', () => {
   });
 
   it('shares list pages between feeds of one request whose upstream calls are the same', async () => {
-    const { errors } = await server.gql(
-      '{ a: tickets(first: 5) { nodes { id } } b: tickets(first: 5, filter: { updatedAfter: "2020-01-01T00:00:00Z" }) { nodes { id } } }',
-    );
+    const { errors } = await server.gql('{ a: tickets(first: 5) { nodes { id } } b: tickets(first: 5, filter: { updatedAfter: "2020-01-01T00:00:00Z" }) { nodes { id } } }');
     expect(errors).toBeUndefined();
     // No provider filters dates upstream, so both feeds ask exactly the same pages.
     expect(await Promise.all(PROVIDER_KEYS.map((k) => server.answered(k)))).toEqual(PROVIDER_KEYS.map(listCalls));
@@ -135,10 +129,10 @@ describe('reads across the five providers (issue 5)', () => {
     const { data: page } = await server.gql<Feed>('{ tickets(first: 1, filter: { providers: [SONZAI] }) { nodes { id provider updatedAt } } }');
     const good = page!.tickets.nodes[0]!.id;
     const missing = Buffer.from('Ticket:sonzai:00000000-0000-4000-8000-000000000000').toString('base64url');
-    const { data, errors } = await server.gql<{ a: { id: string } | null; b: { id: string } | null }>(
-      'query ($a: ID!, $b: ID!) { a: ticket(id: $a) { id } b: ticket(id: $b) { id } }',
-      { a: good, b: missing },
-    );
+    const { data, errors } = await server.gql<{ a: { id: string } | null; b: { id: string } | null }>('query ($a: ID!, $b: ID!) { a: ticket(id: $a) { id } b: ticket(id: $b) { id } }', {
+      a: good,
+      b: missing,
+    });
     expect(data).toEqual({ a: { id: good }, b: null });
     expect(errors).toHaveLength(1);
     expect(errors![0]!.path).toEqual(['b']);
@@ -223,9 +217,7 @@ describe('reads across the five providers (issue 5)', () => {
   });
 
   it('filters by status, provider and requester email across providers', async () => {
-    const { data: page } = await server.gql<{ tickets: { nodes: { requester: { email: string } | null }[] } }>(
-      '{ tickets(first: 50) { nodes { requester { email } } } }',
-    );
+    const { data: page } = await server.gql<{ tickets: { nodes: { requester: { email: string } | null }[] } }>('{ tickets(first: 50) { nodes { requester { email } } } }');
     const email = page!.tickets.nodes.find((n) => n.requester?.email)!.requester!.email;
     const { data, errors } = await server.gql<{ tickets: { nodes: { status: string; requester: { email: string } }[] } }>(
       'query ($e: String!) { tickets(first: 100, filter: { requester: [$e], statuses: [OPEN, IN_PROGRESS, WAITING, RESOLVED, CLOSED, UNKNOWN] }) { nodes { status requester { email } } } }',

@@ -78,8 +78,12 @@ describe('writes through GraphQL (issue 6)', () => {
   it('creates a Zaia ticket on an existing chat, with team and assignee', async () => {
     const existing = await pick('zaia', ['OPEN', 'IN_PROGRESS', 'CLOSED']);
     const input = {
-      provider: 'ZAIA', title: 'Handover', description: 'Customer asks for a human',
-      chatId: existing.raw.chatId, teamId: existing.raw.ticketingTeamId, assigneeId: existing.assignee?.id ?? existing.raw.assigneeId,
+      provider: 'ZAIA',
+      title: 'Handover',
+      description: 'Customer asks for a human',
+      chatId: existing.raw.chatId,
+      teamId: existing.raw.ticketingTeamId,
+      assigneeId: existing.assignee?.id ?? existing.raw.assigneeId,
     };
     const { data, errors } = await mutate('createTicket', input, 'CreateTicketInput');
     expect(errors).toBeUndefined();
@@ -204,7 +208,13 @@ describe('writes through GraphQL (issue 6)', () => {
     ['a malformed ticket id', 'closeTicket', 'TicketActionInput', { ticketId: 'garbage!' }, 'input.ticketId'],
     ['a ticket id of an unknown provider', 'closeTicket', 'TicketActionInput', { ticketId: Buffer.from('Ticket:jira:1').toString('base64url') }, 'input.ticketId'],
     ['a tag id with a slash', 'addTicketTag', 'TicketTagInput', { ticketId: encodeId('Ticket', 'zaia', 'x'), tagId: '../../admin' }, 'input.tagId'],
-    ['an assignee of another provider', 'assignTicket', 'AssignTicketInput', { ticketId: encodeId('Ticket', 'zaia', 'x'), assigneeId: encodeId('Membership', 'moov', 'email:a@b.c') }, 'input.assigneeId'],
+    [
+      'an assignee of another provider',
+      'assignTicket',
+      'AssignTicketInput',
+      { ticketId: encodeId('Ticket', 'zaia', 'x'), assigneeId: encodeId('Membership', 'moov', 'email:a@b.c') },
+      'input.assigneeId',
+    ],
     ['the UNKNOWN status', 'setTicketStatus', 'SetTicketStatusInput', { ticketId: encodeId('Ticket', 'spacebring', 'x'), status: 'UNKNOWN' }, 'input.status'],
   ])('refuses %s with BAD_USER_INPUT naming the field, before any upstream call', async (_what, name, type, input, field) => {
     const { data, errors } = await server.gql(`mutation ($input: ${type}!) { ${name}(input: $input) { clientMutationId } }`, { input });

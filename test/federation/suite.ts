@@ -52,11 +52,7 @@ export interface SupergraphOptions {
  * by the gateway that `startGateway` builds from the supergraph SDL. Returns the context for
  * a file's own extra tests (read it inside tests, not at collection time).
  */
-export function describeSupergraph(
-  gatewayName: string,
-  startGateway: (supergraphSdl: string) => Promise<RunningGateway>,
-  options: SupergraphOptions,
-): FederationContext {
+export function describeSupergraph(gatewayName: string, startGateway: (supergraphSdl: string) => Promise<RunningGateway>, options: SupergraphOptions): FederationContext {
   const ctx = {} as FederationContext;
 
   beforeAll(async () => {
@@ -196,9 +192,7 @@ export function describeSupergraph(
         for (const error of errors!) {
           expect(error.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', provider: failing.toUpperCase(), serviceName: 'ticketgraph' });
         }
-        const expected = data!.customers.flatMap((customer, i) =>
-          customer.recentTicketIds.flatMap((id, j) => (failingIds.has(id) ? [['customers', i, 'recentTickets', j]] : [])),
-        );
+        const expected = data!.customers.flatMap((customer, i) => customer.recentTicketIds.flatMap((id, j) => (failingIds.has(id) ? [['customers', i, 'recentTickets', j]] : [])));
         const paths = errors!.map((e) => e.path);
         if (options.entityErrorPaths === 'per-entity') {
           expect(paths).toEqual(expected);

@@ -67,9 +67,7 @@ export interface AccountsData {
  * with the ids of the tickets they requested among those 50 as `recentTicketIds`.
  */
 export async function buildAccountsData(server: TestServer, count = 6): Promise<AccountsData> {
-  const { data, errors } = await server.gql<{ tickets: { nodes: FeedTicket[] } }>(
-    '{ tickets(first: 50) { nodes { id provider requester { email name } } } }',
-  );
+  const { data, errors } = await server.gql<{ tickets: { nodes: FeedTicket[] } }>('{ tickets(first: 50) { nodes { id provider requester { email name } } } }');
   if (errors || !data) throw new Error(`cannot read the sandbox feed: ${JSON.stringify(errors)}`);
   const feed = data.tickets.nodes;
   const byEmail = new Map<string, Customer>();

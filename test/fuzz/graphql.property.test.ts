@@ -39,18 +39,49 @@ const nastyString = fc.oneof(
   { weight: 1, arbitrary: hugeString },
   {
     weight: 2,
-    arbitrary: fc.constantFrom('', ' ', '\n', '../../admin', '%2e%2e%2f', '?x=1#y', 'a/b/c', '\\', '${x}', '{"a":1}', 'null', 'undefined', '0', '-1', '1e309', '__proto__', 'constructor', "'; DROP TABLE tickets; --", '<script>', '\u202e', '\ufeff', '\u2028'),
+    arbitrary: fc.constantFrom(
+      '',
+      ' ',
+      '\n',
+      '../../admin',
+      '%2e%2e%2f',
+      '?x=1#y',
+      'a/b/c',
+      '\\',
+      '${x}',
+      '{"a":1}',
+      'null',
+      'undefined',
+      '0',
+      '-1',
+      '1e309',
+      '__proto__',
+      'constructor',
+      "'; DROP TABLE tickets; --",
+      '<script>',
+      '\u202e',
+      '\ufeff',
+      '\u2028',
+    ),
   },
 );
 
 /** The native part of an id: what a provider would see in a path or a query string. */
-const nativeId = fc.oneof(nastyString, fc.integer().map(String), fc.tuple(fc.string(), fc.string()).map(([a, b]) => `${a}/${b}`));
+const nativeId = fc.oneof(
+  nastyString,
+  fc.integer().map(String),
+  fc.tuple(fc.string(), fc.string()).map(([a, b]) => `${a}/${b}`),
+);
 
 /** A base64url of `Type:provider:native`, with types and providers both right and wrong. */
 const forgedId = fc
   .tuple(
     fc.oneof(fc.constantFrom(...ID_TYPES), fc.constantFrom('ticket', 'Node', '', 'Person'), fc.string()),
-    fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...PROVIDER_KEYS) }, { weight: 1, arbitrary: fc.constantFrom('MOOV', 'other', '', 'hostup ') }, { weight: 1, arbitrary: fc.string() }),
+    fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...PROVIDER_KEYS) },
+      { weight: 1, arbitrary: fc.constantFrom('MOOV', 'other', '', 'hostup ') },
+      { weight: 1, arbitrary: fc.string() },
+    ),
     nativeId,
   )
   .chain(([type, provider, native]) =>
@@ -61,7 +92,13 @@ function anyId(real: () => string[]) {
   return fc.oneof(
     { weight: 3, arbitrary: forgedId },
     { weight: 3, arbitrary: nastyString },
-    { weight: 1, arbitrary: fc.constant(null).map(() => real()).chain((ids) => (ids.length ? fc.constantFrom(...ids) : fc.constant('x'))) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constant(null)
+        .map(() => real())
+        .chain((ids) => (ids.length ? fc.constantFrom(...ids) : fc.constant('x'))),
+    },
     { weight: 1, arbitrary: fc.base64String() },
   );
 }
@@ -74,7 +111,10 @@ const enumOf = (values: string[]) => typed(fc.oneof({ weight: 5, arbitrary: fc.c
 
 const dateValue = fc.oneof(
   { weight: 3, arbitrary: fc.date({ noInvalidDate: true, min: new Date(-8.64e15), max: new Date(8.64e15) }).map((d) => d.toISOString()) },
-  { weight: 1, arbitrary: fc.constantFrom('2026-13-45T99:99:99Z', '2026-02-30', 'yesterday', '', '0', '1727740800', '+275760-09-13T00:00:00.001Z', '2026-10-01T12:00:00.000+25:00', '2026-10-01') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('2026-13-45T99:99:99Z', '2026-02-30', 'yesterday', '', '0', '1727740800', '+275760-09-13T00:00:00.001Z', '2026-10-01T12:00:00.000+25:00', '2026-10-01'),
+  },
   { weight: 1, arbitrary: fc.integer() },
   { weight: 1, arbitrary: nastyString },
 );
@@ -88,7 +128,15 @@ const firstValue = fc.oneof(
 );
 
 function personList(real: () => string[]) {
-  return fc.array(fc.oneof(fc.emailAddress(), fc.emailAddress().map((e) => `  ${e.toUpperCase()} `), anyId(real), fc.constantFrom('@', 'a@', '@b', 'a@@b')), { maxLength: 120 });
+  return fc.array(
+    fc.oneof(
+      fc.emailAddress(),
+      fc.emailAddress().map((e) => `  ${e.toUpperCase()} `),
+      anyId(real),
+      fc.constantFrom('@', 'a@', '@b', 'a@@b'),
+    ),
+    { maxLength: 120 },
+  );
 }
 
 function filterValue(memberships: () => string[]) {
@@ -114,7 +162,10 @@ function filterValue(memberships: () => string[]) {
  * their positions and key were tampered with.
  */
 function cursorValue(real: () => string[], key: () => Buffer) {
-  const realOne = fc.constant(null).map(() => real()).chain((cs) => (cs.length ? fc.constantFrom(...cs) : fc.constant(b64('{}'))));
+  const realOne = fc
+    .constant(null)
+    .map(() => real())
+    .chain((cs) => (cs.length ? fc.constantFrom(...cs) : fc.constant(b64('{}'))));
   const flipped = fc.tuple(realOne, fc.nat(), fc.integer({ min: 1, max: 255 })).map(([cursor, at, mask]) => {
     const bytes = Buffer.from(cursor, 'base64url');
     const i = at % bytes.length;
@@ -141,7 +192,17 @@ function cursorValue(real: () => string[], key: () => Buffer) {
   return fc.oneof(
     { weight: 2, arbitrary: nastyString },
     { weight: 2, arbitrary: fc.jsonValue().map((v) => b64(JSON.stringify(v))) },
-    { weight: 2, arbitrary: fc.record({ v: fc.constantFrom(1, 2, '1'), f: fc.string(), k: fc.tuple(fc.double(), fc.string()), s: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.constant(null), fc.constant(false))) }).map((c) => b64(JSON.stringify(c))) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .record({
+          v: fc.constantFrom(1, 2, '1'),
+          f: fc.string(),
+          k: fc.tuple(fc.double(), fc.string()),
+          s: fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.constant(null), fc.constant(false))),
+        })
+        .map((c) => b64(JSON.stringify(c))),
+    },
     { weight: 2, arbitrary: flipped },
     { weight: 3, arbitrary: tampered },
     { weight: 1, arbitrary: fc.constant(null) },
@@ -190,45 +251,72 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
 
   it('answers random ids at ticket, node and _entities with data or coded errors', async () => {
     await fc.assert(
-      fc.asyncProperty(anyId(() => real.tickets), fc.constantFrom('ticket', 'node', 'entities', 'membership', 'tag'), async (id, where) => {
-        if (where === 'ticket') await ask(where, 'query ($id: ID!) { ticket(id: $id) { id provider providerId title status updatedAt } }', { id });
-        else if (where === 'node') await ask(where, 'query ($id: ID!) { node(id: $id) { id ... on Ticket { title status } } }', { id });
-        else {
-          const typename = where === 'entities' ? 'Ticket' : where === 'membership' ? 'Membership' : 'Tag';
-          await ask(where, 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id title } ... on Membership { id name } ... on Tag { id name } } }', {
-            r: [{ __typename: typename, id }],
-          });
-        }
-      }),
+      fc.asyncProperty(
+        anyId(() => real.tickets),
+        fc.constantFrom('ticket', 'node', 'entities', 'membership', 'tag'),
+        async (id, where) => {
+          if (where === 'ticket') await ask(where, 'query ($id: ID!) { ticket(id: $id) { id provider providerId title status updatedAt } }', { id });
+          else if (where === 'node') await ask(where, 'query ($id: ID!) { node(id: $id) { id ... on Ticket { title status } } }', { id });
+          else {
+            const typename = where === 'entities' ? 'Ticket' : where === 'membership' ? 'Membership' : 'Tag';
+            await ask(where, 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Ticket { id title } ... on Membership { id name } ... on Tag { id name } } }', {
+              r: [{ __typename: typename, id }],
+            });
+          }
+        },
+      ),
       params(),
     );
   });
 
   it('answers random ids inlined in the document (string literals) the same way', async () => {
     await fc.assert(
-      fc.asyncProperty(anyId(() => real.tickets), async (id) => {
-        // JSON string syntax is GraphQL string syntax, save lone surrogates: those must fail to parse, coded.
-        await ask('literal id', `{ ticket(id: ${JSON.stringify(id)}) { id title } }`);
-      }),
+      fc.asyncProperty(
+        anyId(() => real.tickets),
+        async (id) => {
+          // JSON string syntax is GraphQL string syntax, save lone surrogates: those must fail to parse, coded.
+          await ask('literal id', `{ ticket(id: ${JSON.stringify(id)}) { id title } }`);
+        },
+      ),
       params(Math.ceil(RUNS / 2)),
     );
   });
 
   it('answers random cursors and first values on the feed and on Person.tickets', async () => {
     await fc.assert(
-      fc.asyncProperty(cursorValue(() => real.cursors, () => cursorKeyFor(server.config)), firstValue, fc.boolean(), async (after, first, person) => {
-        if (person) {
-          await ask('person', 'query ($a: String, $f: Int) { person(email: "ada.lovelace@customer.example.org") { email tickets(first: $f, after: $a) { nodes { id } pageInfo { hasNextPage endCursor } } } }', { a: after, f: first });
-        } else {
-          await ask('tickets', 'query ($a: String, $f: Int) { tickets(first: $f, after: $a) { totalCount nodes { id updatedAt } pageInfo { hasNextPage endCursor } } }', { a: after, f: first });
-        }
-      }),
+      fc.asyncProperty(
+        cursorValue(
+          () => real.cursors,
+          () => cursorKeyFor(server.config),
+        ),
+        firstValue,
+        fc.boolean(),
+        async (after, first, person) => {
+          if (person) {
+            await ask(
+              'person',
+              'query ($a: String, $f: Int) { person(email: "ada.lovelace@customer.example.org") { email tickets(first: $f, after: $a) { nodes { id } pageInfo { hasNextPage endCursor } } } }',
+              { a: after, f: first },
+            );
+          } else {
+            await ask('tickets', 'query ($a: String, $f: Int) { tickets(first: $f, after: $a) { totalCount nodes { id updatedAt } pageInfo { hasNextPage endCursor } } }', {
+              a: after,
+              f: first,
+            });
+          }
+        },
+      ),
       params(),
     );
   });
 
   it('answers random first values inlined as literals (Int range, floats, strings) with coded errors', async () => {
-    const literal = fc.oneof(fc.integer().map(String), fc.bigInt().map(String), fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => String(d).replace('Infinity', '1e400')), fc.constantFrom('"5"', 'null', 'true', 'FIVE', '[1]', '{a: 1}', '1e3', '0x10', '-0'));
+    const literal = fc.oneof(
+      fc.integer().map(String),
+      fc.bigInt().map(String),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => String(d).replace('Infinity', '1e400')),
+      fc.constantFrom('"5"', 'null', 'true', 'FIVE', '[1]', '{a: 1}', '1e3', '0x10', '-0'),
+    );
     await fc.assert(
       fc.asyncProperty(literal, async (first) => {
         await ask('literal first', `{ tickets(first: ${first}) { nodes { id } } }`);
@@ -252,21 +340,30 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
     expect(owners).toHaveLength(cursor.positions.length);
     expect(owners).toContain(key);
     const positions = cursor.positions.map((p, i) => (owners[i] === key ? position : p));
-    const result = await ask('tampered cursor', 'query ($a: String) { tickets(first: 40, after: $a) { nodes { id } } }', { a: sealCursor({ ...cursor, positions }, cursorKeyFor(server.config)) });
+    const result = await ask('tampered cursor', 'query ($a: String) { tickets(first: 40, after: $a) { nodes { id } } }', {
+      a: sealCursor({ ...cursor, positions }, cursorKeyFor(server.config)),
+    });
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(result.extensions?.providers ?? []).not.toContainEqual(expect.objectContaining({ provider: key.toUpperCase(), outcome: 'BAD_RESPONSE' }));
   });
 
   it('answers random filters (providers, statuses, people, search, dates) with data or coded errors', async () => {
     await fc.assert(
-      fc.asyncProperty(filterValue(() => real.memberships), fc.integer({ min: 0, max: 30 }), async (filter, first) => {
-        const result = await ask('filter', 'query ($f: TicketFilter, $n: Int) { tickets(first: $n, filter: $f) { totalCount nodes { id status provider } pageInfo { endCursor } } }', { f: filter, n: first });
-        const nodes = (result.data as { tickets?: { nodes: { status: string }[] } } | null)?.tickets?.nodes;
-        // When statuses was accepted, the feed honours it.
-        if (nodes && Array.isArray(filter.statuses) && filter.statuses.length > 0 && !result.errors) {
-          for (const node of nodes) expect(filter.statuses).toContain(node.status);
-        }
-      }),
+      fc.asyncProperty(
+        filterValue(() => real.memberships),
+        fc.integer({ min: 0, max: 30 }),
+        async (filter, first) => {
+          const result = await ask('filter', 'query ($f: TicketFilter, $n: Int) { tickets(first: $n, filter: $f) { totalCount nodes { id status provider } pageInfo { endCursor } } }', {
+            f: filter,
+            n: first,
+          });
+          const nodes = (result.data as { tickets?: { nodes: { status: string }[] } } | null)?.tickets?.nodes;
+          // When statuses was accepted, the feed honours it.
+          if (nodes && Array.isArray(filter.statuses) && filter.statuses.length > 0 && !result.errors) {
+            for (const node of nodes) expect(filter.statuses).toContain(node.status);
+          }
+        },
+      ),
       params(),
     );
   });
@@ -282,10 +379,17 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
 
   // ---- mutations ----
 
-  const str = (max = 300) => typed(fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: max }) }, { weight: 2, arbitrary: nastyString }, { weight: 1, arbitrary: fc.constantFrom('Printer on fire', 'x', '   ') }));
+  const str = (max = 300) =>
+    typed(
+      fc.oneof({ weight: 4, arbitrary: fc.string({ maxLength: max }) }, { weight: 2, arbitrary: nastyString }, { weight: 1, arbitrary: fc.constantFrom('Printer on fire', 'x', '   ') }),
+    );
   const ids = (pool: () => string[]) => typed(anyId(pool));
   const opt = { requiredKeys: [] as never[] };
-  const realOf = (pool: () => string[]) => fc.constant(null).map(() => pool()).chain((all) => (all.length ? fc.constantFrom(...all) : fc.constant('x')));
+  const realOf = (pool: () => string[]) =>
+    fc
+      .constant(null)
+      .map(() => pool())
+      .chain((all) => (all.length ? fc.constantFrom(...all) : fc.constant('x')));
   const words = fc.oneof(fc.string({ minLength: 1, maxLength: 60 }), fc.constantFrom('Printer on fire', 'VPN down', 'é 𝔘 \u202e'), nastyString);
   type Input = Record<string, unknown>;
   /** Random records (any field missing or mistyped) and plausible ones (which reach a provider more often). */
@@ -335,10 +439,45 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
     closeTicket: { inputType: 'TicketActionInput', input: onTicket() },
     reopenTicket: { inputType: 'TicketActionInput', input: onTicket() },
     setTicketStatus: { inputType: 'SetTicketStatusInput', input: onTicket({ status: fc.constantFrom(...STATUSES) }) },
-    assignTicket: { inputType: 'AssignTicketInput', input: onTicket({ assigneeId: fc.oneof(realOf(() => real.memberships), anyId(() => real.memberships), fc.constant(null)) }) },
-    takeOverTicket: { inputType: 'TakeOverTicketInput', input: onTicket({ assigneeId: fc.oneof(realOf(() => real.memberships), anyId(() => real.memberships)) }) },
-    addTicketTag: { inputType: 'TicketTagInput', input: onTicket({ tagId: fc.oneof(realOf(() => real.tags), anyId(() => real.tags), fc.string({ minLength: 1, maxLength: 12 })) }) },
-    removeTicketTag: { inputType: 'TicketTagInput', input: onTicket({ tagId: fc.oneof(realOf(() => real.tags), anyId(() => real.tags), fc.string({ minLength: 1, maxLength: 12 })) }) },
+    assignTicket: {
+      inputType: 'AssignTicketInput',
+      input: onTicket({
+        assigneeId: fc.oneof(
+          realOf(() => real.memberships),
+          anyId(() => real.memberships),
+          fc.constant(null),
+        ),
+      }),
+    },
+    takeOverTicket: {
+      inputType: 'TakeOverTicketInput',
+      input: onTicket({
+        assigneeId: fc.oneof(
+          realOf(() => real.memberships),
+          anyId(() => real.memberships),
+        ),
+      }),
+    },
+    addTicketTag: {
+      inputType: 'TicketTagInput',
+      input: onTicket({
+        tagId: fc.oneof(
+          realOf(() => real.tags),
+          anyId(() => real.tags),
+          fc.string({ minLength: 1, maxLength: 12 }),
+        ),
+      }),
+    },
+    removeTicketTag: {
+      inputType: 'TicketTagInput',
+      input: onTicket({
+        tagId: fc.oneof(
+          realOf(() => real.tags),
+          anyId(() => real.tags),
+          fc.string({ minLength: 1, maxLength: 12 }),
+        ),
+      }),
+    },
   };
   /** Upstream requests the random writes of each mutation caused (to show the properties are not vacuous). */
   const reached: Record<string, number> = {};
@@ -375,7 +514,11 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
       expect(feed.extensions?.providers).toEqual(expect.arrayContaining([expect.objectContaining({ provider: key.toUpperCase(), outcome: 'BAD_RESPONSE' })]));
       expect((feed.data as { tickets: { nodes: { provider: string }[] } }).tickets.nodes.some((n) => n.provider === key.toUpperCase())).toBe(false);
       if (own) {
-        const one = await ask(`${key} ${knob} ticket`, 'query ($id: ID!) { ticket(id: $id) { id title status updatedAt activities(first: 5) { totalCount nodes { kind createdAt } } tags { name } } }', { id: own });
+        const one = await ask(
+          `${key} ${knob} ticket`,
+          'query ($id: ID!) { ticket(id: $id) { id title status updatedAt activities(first: 5) { totalCount nodes { kind createdAt } } tags { name } } }',
+          { id: own },
+        );
         expect(one.errors?.length ?? 0).toBeGreaterThan(0);
         expect(one.errors!.every((e) => e.extensions?.code === 'UPSTREAM_BAD_RESPONSE')).toBe(true);
       }
@@ -388,7 +531,8 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
     // parser, gets yoga's GRAPHQL_PARSE_FAILED. Expected: a code on each (e.g.
     // GRAPHQL_VALIDATION_FAILED or BAD_USER_INPUT), as STYLE.md asks of every error.
     const over = {
-      depth: '{ tickets(first: 1) { nodes { requester { person { tickets(first: 1) { nodes { requester { person { tickets(first: 1) { nodes { requester { person { email } } } } } } } } } } } } }',
+      depth:
+        '{ tickets(first: 1) { nodes { requester { person { tickets(first: 1) { nodes { requester { person { tickets(first: 1) { nodes { requester { person { email } } } } } } } } } } } } }',
       aliases: `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: providers { provider }`).join(' ')} }`,
       directives: `{ providers { provider ${'@include(if: true) '.repeat(60)} } }`,
       cost: '{ tickets(first: 100) { nodes { activities(first: 500) { nodes { id } } } } }',
@@ -402,7 +546,11 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
     }
     // Those the properties above ran into (e.g. the cost limit, hit by first: 2759).
     for (const { message, code } of coercion) if (isArmorError(message)) codes[message] = code ?? '(none)';
-    expect(Object.entries(codes).filter(([, code]) => !ACCEPTED_CODES.has(code as string)).slice(0, 8)).toEqual([]);
+    expect(
+      Object.entries(codes)
+        .filter(([, code]) => !ACCEPTED_CODES.has(code as string))
+        .slice(0, 8),
+    ).toEqual([]);
   });
 
   it('answers random request bodies with a JSON error, never a 5xx', async () => {
@@ -411,7 +559,12 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
     const body = fc.oneof(
       fc.string(),
       fc.jsonValue().map((v) => JSON.stringify(v)),
-      fc.record({ query: fc.oneof(fc.string(), wrongType), variables: fc.oneof(fc.jsonValue(), fc.string()), operationName: fc.oneof(fc.string(), wrongType), extensions: fc.jsonValue() }, { requiredKeys: [] }).map((v) => JSON.stringify(v)),
+      fc
+        .record(
+          { query: fc.oneof(fc.string(), wrongType), variables: fc.oneof(fc.jsonValue(), fc.string()), operationName: fc.oneof(fc.string(), wrongType), extensions: fc.jsonValue() },
+          { requiredKeys: [] },
+        )
+        .map((v) => JSON.stringify(v)),
     );
     await fc.assert(
       fc.asyncProperty(body, fc.constantFrom('application/json', 'application/graphql+json', 'text/plain', 'application/x-www-form-urlencoded', ''), async (text, type) => {
@@ -429,7 +582,9 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
           }
           expect(ACCEPTED_CODES.has(code ?? '(none)'), `${text.slice(0, 200)} → ${JSON.stringify(error).slice(0, 300)}`).toBe(true);
         }
-        expectWellFormed({ ...json, errors: json.errors?.map((e) => ({ ...e, extensions: { ...e.extensions, code: 'BAD_USER_INPUT' } })) } as GqlResult<unknown>, text.slice(0, 200), { forbidden });
+        expectWellFormed({ ...json, errors: json.errors?.map((e) => ({ ...e, extensions: { ...e.extensions, code: 'BAD_USER_INPUT' } })) } as GqlResult<unknown>, text.slice(0, 200), {
+          forbidden,
+        });
       }),
       params(Math.ceil(RUNS / 2)),
     );

@@ -16,17 +16,12 @@ import type { GqlResult } from '../helpers/server.js';
  * "$x" got invalid value …", raised by graphql-js before execution) must read as
  * BAD_USER_INPUT: the client sent a bad value.
  */
-export const ACCEPTED_CODES: ReadonlySet<string> = new Set([
-  ...ERROR_CODES.filter((code) => code !== 'INTERNAL_SERVER_ERROR'),
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-]);
+export const ACCEPTED_CODES: ReadonlySet<string> = new Set([...ERROR_CODES.filter((code) => code !== 'INTERNAL_SERVER_ERROR'), 'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED']);
 
 export const OUTCOMES: ReadonlySet<string> = new Set(['OK', 'RATE_LIMITED', 'UNAVAILABLE', 'AUTH_FAILED', 'TIMEOUT', 'BAD_RESPONSE', 'ERROR']);
 
 /** graphql-js's message for a variable it could not coerce to its declared type. */
-export const isCoercionError = (message: string): boolean =>
-  /^Variable "\$[_A-Za-z][_0-9A-Za-z]*" (got invalid value|of required type|of non-null type)/.test(message);
+export const isCoercionError = (message: string): boolean => /^Variable "\$[_A-Za-z][_0-9A-Za-z]*" (got invalid value|of required type|of non-null type)/.test(message);
 
 /** graphql-armor's limit errors (depth, aliases, directives, cost, tokens), raised while parsing or validating. */
 export const isArmorError = (message: string): boolean => /^Syntax Error: (Query depth|Aliases|Directives|Query Cost|Token) limit/.test(message);

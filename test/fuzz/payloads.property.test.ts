@@ -62,8 +62,7 @@ interface Case {
   map: MapFn;
 }
 
-const rawAt = (raw: unknown, ...path: (string | number)[]): unknown =>
-  path.reduce<unknown>((value, key) => (value as Record<string | number, unknown> | undefined)?.[key], raw);
+const rawAt = (raw: unknown, ...path: (string | number)[]): unknown => path.reduce<unknown>((value, key) => (value as Record<string | number, unknown> | undefined)?.[key], raw);
 
 const none: MapFn = () => ({});
 
@@ -78,14 +77,12 @@ const CASES: Case[] = [
     schema: spacebring.spacebringTicketDetailSchema,
     map: ((d: spacebring.SpacebringTicketDetail, raw) => ({ tickets: [spacebringMapper.toTicket(d.ticket, raw, d.activities)] })) as MapFn,
   },
-  ...(['ticket', 'ticket-minimal'] as const).map(
-    (fixture): Case => ({
-      provider: 'moov',
-      fixture,
-      schema: moov.moovTicketSchema,
-      map: ((t: moov.MoovTicket, raw) => ({ tickets: [moovMapper.toTicket(t, raw, 'acct-1')] })) as MapFn,
-    }),
-  ),
+  ...(['ticket', 'ticket-minimal'] as const).map((fixture): Case => ({
+    provider: 'moov',
+    fixture,
+    schema: moov.moovTicketSchema,
+    map: ((t: moov.MoovTicket, raw) => ({ tickets: [moovMapper.toTicket(t, raw, 'acct-1')] })) as MapFn,
+  })),
   {
     provider: 'moov',
     fixture: 'list',
@@ -105,16 +102,14 @@ const CASES: Case[] = [
   // The seed's v1 example carries placeholders ("string" for every time): it matches the
   // schema, and the mapper rightly refuses its times, so only v1-ticket is mapped.
   { provider: 'hostup', fixture: 'seed-v1-ticket', schema: hostup.hostupV1TicketEnvelopeSchema, map: none },
-  ...(['v1-ticket'] as const).map(
-    (fixture): Case => ({
-      provider: 'hostup',
-      fixture,
-      schema: hostup.hostupV1TicketEnvelopeSchema,
-      map: ((d: hostup.HostupV1TicketEnvelope, raw) => ({
-        tickets: [hostupV1Mapper.toV1Ticket(d.data.ticket, rawAt(raw, 'data', 'ticket'), { operation: 'fuzz', path: 'data.ticket' })],
-      })) as MapFn,
-    }),
-  ),
+  ...(['v1-ticket'] as const).map((fixture): Case => ({
+    provider: 'hostup',
+    fixture,
+    schema: hostup.hostupV1TicketEnvelopeSchema,
+    map: ((d: hostup.HostupV1TicketEnvelope, raw) => ({
+      tickets: [hostupV1Mapper.toV1Ticket(d.data.ticket, rawAt(raw, 'data', 'ticket'), { operation: 'fuzz', path: 'data.ticket' })],
+    })) as MapFn,
+  })),
   {
     provider: 'hostup',
     fixture: 'v2-ticket',
@@ -129,14 +124,12 @@ const CASES: Case[] = [
       tickets: (d.data ?? []).map((t, i) => hostupV2Mapper.toV2Ticket(t, rawAt(raw, 'data', i), { operation: 'fuzz', path: `data.${i}` })),
     })) as MapFn,
   },
-  ...(['ticket-details.completed', 'ticket-details.seed-placeholders'] as const).map(
-    (fixture): Case => ({
-      provider: 'zaia',
-      fixture,
-      schema: zaia.zaiaTicketDetailsSchema,
-      map: ((row: zaia.ZaiaTicketDetails, raw) => ({ tickets: [zaiaMapper.toTicket(row, raw)] })) as MapFn,
-    }),
-  ),
+  ...(['ticket-details.completed', 'ticket-details.seed-placeholders'] as const).map((fixture): Case => ({
+    provider: 'zaia',
+    fixture,
+    schema: zaia.zaiaTicketDetailsSchema,
+    map: ((row: zaia.ZaiaTicketDetails, raw) => ({ tickets: [zaiaMapper.toTicket(row, raw)] })) as MapFn,
+  })),
   {
     provider: 'zaia',
     fixture: 'ticket-details-list',
@@ -146,30 +139,26 @@ const CASES: Case[] = [
   { provider: 'zaia', fixture: 'ticket.seed-placeholders', schema: zaia.zaiaTicketSchema, map: none },
   { provider: 'zaia', fixture: 'ticket-tag.seed-placeholders', schema: zaia.zaiaTicketTagSchema, map: none },
   { provider: 'zaia', fixture: 'message.seed-placeholders', schema: zaia.zaiaMessageSchema, map: none },
-  ...(['detail', 'detail-realistic'] as const).map(
-    (fixture): Case => ({
-      provider: 'sonzai',
-      fixture,
-      schema: sonzai.sonzaiTicketDetailSchema,
-      map: ((d: sonzai.SonzaiTicketDetail, raw) => ({ tickets: [sonzaiMapper.toTicket(d.ticket, rawAt(raw, 'ticket'), d.history ?? [])] })) as MapFn,
-    }),
-  ),
+  ...(['detail', 'detail-realistic'] as const).map((fixture): Case => ({
+    provider: 'sonzai',
+    fixture,
+    schema: sonzai.sonzaiTicketDetailSchema,
+    map: ((d: sonzai.SonzaiTicketDetail, raw) => ({ tickets: [sonzaiMapper.toTicket(d.ticket, rawAt(raw, 'ticket'), d.history ?? [])] })) as MapFn,
+  })),
   {
     provider: 'sonzai',
     fixture: 'ticket',
     schema: sonzai.sonzaiTicketSchema,
     map: ((t: sonzai.SonzaiTicket, raw) => ({ tickets: [sonzaiMapper.toTicket(t, raw)] })) as MapFn,
   },
-  ...(['list', 'list-cursor'] as const).map(
-    (fixture): Case => ({
-      provider: 'sonzai',
-      fixture,
-      schema: sonzai.sonzaiTicketListSchema,
-      map: ((d: sonzai.SonzaiTicketList, raw) => ({
-        tickets: (d.tickets ?? []).map((row, i) => sonzaiMapper.toTicketSummary(row, rawAt(raw, 'tickets', i))),
-      })) as MapFn,
-    }),
-  ),
+  ...(['list', 'list-cursor'] as const).map((fixture): Case => ({
+    provider: 'sonzai',
+    fixture,
+    schema: sonzai.sonzaiTicketListSchema,
+    map: ((d: sonzai.SonzaiTicketList, raw) => ({
+      tickets: (d.tickets ?? []).map((row, i) => sonzaiMapper.toTicketSummary(row, rawAt(raw, 'tickets', i))),
+    })) as MapFn,
+  })),
   {
     provider: 'sonzai',
     fixture: 'comment',
@@ -375,7 +364,11 @@ describe('provider payload schemas under random bodies (issue 9, property-based)
 
   it('lists every fixture file in a case (a new fixture is not silently left out)', () => {
     const listed = new Set(CASES.map((c) => `${c.provider}/${c.fixture}.json`));
-    const files = PROVIDER_KEYS.flatMap((p) => readdirSync(`${FIXTURE_DIR}${p}`).filter((f) => f.endsWith('.json')).map((f) => `${p}/${f}`));
+    const files = PROVIDER_KEYS.flatMap((p) =>
+      readdirSync(`${FIXTURE_DIR}${p}`)
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => `${p}/${f}`),
+    );
     expect(files.filter((f) => !listed.has(f))).toEqual([]);
   });
 
@@ -393,7 +386,10 @@ describe('provider payload schemas under random bodies (issue 9, property-based)
     '%s with one field replaced, removed or deepened: maps to a well-formed model, or throws UPSTREAM_BAD_RESPONSE naming a path on the changed field',
     (_name, c) => {
       const original = bodyOf(c);
-      fc.assert(fc.property(mutate(original), ([mutated, changed]) => check(c, mutated, changed, original)), fuzzParams(RUNS));
+      fc.assert(
+        fc.property(mutate(original), ([mutated, changed]) => check(c, mutated, changed, original)),
+        fuzzParams(RUNS),
+      );
     },
   );
 
@@ -404,9 +400,7 @@ describe('provider payload schemas under random bodies (issue 9, property-based)
     const body = structuredClone(original);
     body.data[1]!.updatedAt = null;
     const parsed = parsePayload('hostup', 'fuzz', c.schema, body);
-    expect(() => c.map(parsed as never, body)).toThrow(
-      expect.objectContaining({ code: 'UPSTREAM_BAD_RESPONSE', extensions: expect.objectContaining({ path: 'data.1.createdAt' }) }),
-    );
+    expect(() => c.map(parsed as never, body)).toThrow(expect.objectContaining({ code: 'UPSTREAM_BAD_RESPONSE', extensions: expect.objectContaining({ path: 'data.1.createdAt' }) }));
     check(c, body, ['data', 1, 'updatedAt'], original);
   });
 
@@ -420,7 +414,9 @@ describe('provider payload schemas under random bodies (issue 9, property-based)
     badDate.items[0]!.createdOn = 'yesterday';
     expect(() => parsePayload('moov', 'fuzz', c.schema, badDate)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ path: 'items.0.createdOn' }) }));
     for (const empty of ['', undefined, null, '<html>', 42]) {
-      expect(() => parsePayload('moov', 'fuzz', c.schema, empty)).toThrow(expect.objectContaining({ code: 'UPSTREAM_BAD_RESPONSE', extensions: expect.objectContaining({ path: '(root)' }) }));
+      expect(() => parsePayload('moov', 'fuzz', c.schema, empty)).toThrow(
+        expect.objectContaining({ code: 'UPSTREAM_BAD_RESPONSE', extensions: expect.objectContaining({ path: '(root)' }) }),
+      );
     }
   });
 });

@@ -7,10 +7,28 @@ import { UpstreamError } from '../../src/upstream/errors.js';
 
 export function fakeTicket(provider: ProviderKey, nativeId: string, updatedAt: number, overrides: Partial<TicketModel> = {}): TicketModel {
   return {
-    id: encodeId('Ticket', provider, nativeId), provider, nativeId, number: null, title: `Ticket ${nativeId}`, titleDerived: false,
-    description: null, status: 'OPEN', providerStatus: 'open', priority: null, providerPriority: null, type: null,
-    requester: null, assignee: null, team: null, tags: [], activities: [], createdAt: new Date(updatedAt - 1000),
-    updatedAt: new Date(updatedAt), closedAt: null, raw: {}, ...overrides,
+    id: encodeId('Ticket', provider, nativeId),
+    provider,
+    nativeId,
+    number: null,
+    title: `Ticket ${nativeId}`,
+    titleDerived: false,
+    description: null,
+    status: 'OPEN',
+    providerStatus: 'open',
+    priority: null,
+    providerPriority: null,
+    type: null,
+    requester: null,
+    assignee: null,
+    team: null,
+    tags: [],
+    activities: [],
+    createdAt: new Date(updatedAt - 1000),
+    updatedAt: new Date(updatedAt),
+    closedAt: null,
+    raw: {},
+    ...overrides,
   };
 }
 
@@ -72,16 +90,18 @@ export class FakeProvider implements TicketProvider {
     const last = tickets.at(-1);
     let next: string | null = null;
     if (more && last) {
-      next = this.style === 'page' ? String(Number(query.cursor ?? '1') + 1)
-        : this.style === 'offset' ? String(start + query.limit)
-        : `${last.updatedAt.getTime()}|${last.nativeId}`;
+      next = this.style === 'page' ? String(Number(query.cursor ?? '1') + 1) : this.style === 'offset' ? String(start + query.limit) : `${last.updatedAt.getTime()}|${last.nativeId}`;
     }
     const rows = tickets.map((ticket): PageRow => ({
       updatedAt: ticket.updatedAt.getTime(),
       id: ticket.id,
       ticket: () => {
         if (this.broken.has(ticket.nativeId)) {
-          throw new UpstreamError('UPSTREAM_BAD_RESPONSE', `${this.key} row ${ticket.nativeId} breaks its schema`, { provider: this.key, operation: 'listTickets', path: 'items.0.title' });
+          throw new UpstreamError('UPSTREAM_BAD_RESPONSE', `${this.key} row ${ticket.nativeId} breaks its schema`, {
+            provider: this.key,
+            operation: 'listTickets',
+            path: 'items.0.title',
+          });
         }
         this.mapped.push(ticket.id);
         return ticket;

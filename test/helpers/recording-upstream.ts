@@ -33,25 +33,29 @@ export async function startRecordingUpstream(target: string): Promise<RecordingU
     waiters = [];
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => void gate.then(() => {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
-        headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-      }
-      const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
-      fetch(`${base}${req.url ?? '/'}`, { method: req.method, headers, body })
-        .then(async (answer) => {
-          const text = await answer.text();
-          const relayed: Record<string, string> = {};
-          for (const name of ['content-type', 'retry-after', 'x-request-id']) {
-            const value = answer.headers.get(name);
-            if (value !== null) relayed[name] = value;
+    req.on(
+      'end',
+      () =>
+        void gate.then(() => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(req.headers)) {
+            if (value === undefined || ['host', 'connection', 'content-length', 'transfer-encoding'].includes(name)) continue;
+            headers.set(name, Array.isArray(value) ? value.join(', ') : value);
           }
-          res.writeHead(answer.status, relayed).end(text);
-        })
-        .catch(() => res.writeHead(502).end());
-    }));
+          const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+          fetch(`${base}${req.url ?? '/'}`, { method: req.method, headers, body })
+            .then(async (answer) => {
+              const text = await answer.text();
+              const relayed: Record<string, string> = {};
+              for (const name of ['content-type', 'retry-after', 'x-request-id']) {
+                const value = answer.headers.get(name);
+                if (value !== null) relayed[name] = value;
+              }
+              res.writeHead(answer.status, relayed).end(text);
+            })
+            .catch(() => res.writeHead(502).end());
+        }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

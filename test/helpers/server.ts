@@ -44,7 +44,18 @@ export const TOLERANT: Record<string, string> = { UPSTREAM_TIMEOUT_MS: '10000', 
 export async function startTestServer(options: { sandbox?: SandboxOptions; env?: Record<string, string> } = {}): Promise<TestServer> {
   // The read cache is off unless a test turns it on: most tests count the upstream calls each read makes.
   const config = parseConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', CACHE_TTL_MS: '0', ...options.env });
-  config.http = { ...testHttpSettings, ...config.http, ...(options.env?.UPSTREAM_TIMEOUT_MS ? {} : { timeoutMs: testHttpSettings.timeoutMs, deadlineMs: testHttpSettings.deadlineMs, maxRetryAfterMs: testHttpSettings.maxRetryAfterMs, backoffLimitMs: testHttpSettings.backoffLimitMs }) };
+  config.http = {
+    ...testHttpSettings,
+    ...config.http,
+    ...(options.env?.UPSTREAM_TIMEOUT_MS
+      ? {}
+      : {
+          timeoutMs: testHttpSettings.timeoutMs,
+          deadlineMs: testHttpSettings.deadlineMs,
+          maxRetryAfterMs: testHttpSettings.maxRetryAfterMs,
+          backoffLimitMs: testHttpSettings.backoffLimitMs,
+        }),
+  };
   const sandbox = await startSandbox({ tickets: 60, ...options.sandbox });
   const metrics = createMetrics();
   const registry = createRegistry(config, { http: config.http, metrics, sandbox });
@@ -66,9 +77,7 @@ export async function startTestServer(options: { sandbox?: SandboxOptions; env?:
     },
     async answered(provider?: ProviderKey) {
       const { values } = await metrics.upstreamRequests.get();
-      return values
-        .filter((v) => (!provider || v.labels.provider === provider) && v.labels.status !== 'timeout' && v.labels.status !== 'error')
-        .reduce((sum, v) => sum + v.value, 0);
+      return values.filter((v) => (!provider || v.labels.provider === provider) && v.labels.status !== 'timeout' && v.labels.status !== 'error').reduce((sum, v) => sum + v.value, 0);
     },
     resetCounts() {
       sandbox.resetRequests();

@@ -31,8 +31,7 @@ const LIST = (provider: string) => /* GraphQL */ `
 `;
 type ListRead = { tickets: { nodes: { id: string; status: string; updatedAt: string }[] } };
 
-const hits = async (gateway: Gateway) =>
-  (await gateway.metrics.cacheReads.get()).values.filter((v) => v.labels.result === 'hit').reduce((sum, v) => sum + v.value, 0);
+const hits = async (gateway: Gateway) => (await gateway.metrics.cacheReads.get()).values.filter((v) => v.labels.result === 'hit').reduce((sum, v) => sum + v.value, 0);
 
 async function readTicket(gateway: Gateway, id: string): Promise<TicketRead['ticket']> {
   const { data, errors } = await gateway.gql<TicketRead>(TICKET, { id });
@@ -129,7 +128,9 @@ describe('events invalidate the read cache, one process without Redis (issue 20)
     const ticket = await openTicket(gateway, 'HOSTUP');
     await warm(gateway, 'HOSTUP', ticket.id);
     const open = await sseSubscribe<{ data: Change }>(gateway.url, CHANGES, { filter: { providers: ['HOSTUP'] } });
-    const written = await gateway.gql('mutation ($input: AddCommentInput!) { addComment(input: $input) { ticket { id } } }', { input: { ticketId: ticket.id, body: 'written through ticketgraph' } });
+    const written = await gateway.gql('mutation ($input: AddCommentInput!) { addComment(input: $input) { ticket { id } } }', {
+      input: { ticketId: ticket.id, body: 'written through ticketgraph' },
+    });
     expect(written.errors).toBeUndefined();
     const { data } = await open.stream.next();
     open.stream.close();

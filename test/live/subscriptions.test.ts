@@ -15,7 +15,9 @@ const CHANGES = /* GraphQL */ `
   }
 `;
 
-type Change = { ticketChanged: { kind: string; source: string; occurredAt: string; ticket: { id: string; provider: string; status: string }; activity: { kind: string; body?: string } | null } };
+type Change = {
+  ticketChanged: { kind: string; source: string; occurredAt: string; ticket: { id: string; provider: string; status: string }; activity: { kind: string; body?: string } | null };
+};
 
 describe('Subscription.ticketChanged across two replicas sharing Redis (issue 20)', () => {
   let redis: RedisServer;
@@ -63,7 +65,12 @@ describe('Subscription.ticketChanged across two replicas sharing Redis (issue 20
     expect(written.errors).toBeUndefined();
     const { data } = await open.stream.next();
     open.stream.close();
-    expect(data.ticketChanged).toMatchObject({ kind: 'COMMENTED', source: 'WRITE', ticket: { id: ticketId, provider: 'HOSTUP' }, activity: { kind: 'COMMENT', body: 'heard on the other replica' } });
+    expect(data.ticketChanged).toMatchObject({
+      kind: 'COMMENTED',
+      source: 'WRITE',
+      ticket: { id: ticketId, provider: 'HOSTUP' },
+      activity: { kind: 'COMMENT', body: 'heard on the other replica' },
+    });
     expect(new Date(data.ticketChanged.occurredAt).getTime()).not.toBeNaN();
   });
 

@@ -43,8 +43,7 @@ describe('Moov webhooks at POST /webhooks/moov (issue 20)', () => {
     );
     return data!.tickets.nodes[0]!;
   };
-  const deliveries = async (gateway: Gateway, outcome: string) =>
-    (await gateway.metrics.webhookDeliveries.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
+  const deliveries = async (gateway: Gateway, outcome: string) => (await gateway.metrics.webhookDeliveries.get()).values.find((v) => v.labels.outcome === outcome)?.value ?? 0;
 
   beforeAll(async () => {
     redis = await startRedis();
@@ -67,7 +66,10 @@ describe('Moov webhooks at POST /webhooks/moov (issue 20)', () => {
   it('a ticket closed directly at Moov’s REST API is heard on the other replica with source WEBHOOK', async () => {
     const ticket = await openMoovTicket();
     const open = await sseSubscribe<{ data: Change }>(b.url, CHANGES, { filter: { providers: ['MOOV'] } });
-    const closed = await moovApi(`/accounts/${ticket.providerId.split('/')[0]}/tickets/${ticket.providerId.split('/')[1]}`, { method: 'PATCH', body: JSON.stringify({ status: 'closed' }) });
+    const closed = await moovApi(`/accounts/${ticket.providerId.split('/')[0]}/tickets/${ticket.providerId.split('/')[1]}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ status: 'closed' }),
+    });
     expect(closed.status).toBe(200);
     const { data } = await open.stream.next();
     open.stream.close();

@@ -222,7 +222,10 @@ describe('issue 13: the HTTP surface of a production gateway with client keys an
         expect(answer.status).toBe(200);
         expect(answer.json().data).toEqual({ __typename: 'Query' });
       }
-      const get = await send(base, { path: `/graphql?query=${encodeURIComponent('query Q { __typename }')}&operationName=Q`, headers: { ...auth, accept: 'application/graphql-response+json, application/json' } });
+      const get = await send(base, {
+        path: `/graphql?query=${encodeURIComponent('query Q { __typename }')}&operationName=Q`,
+        headers: { ...auth, accept: 'application/graphql-response+json, application/json' },
+      });
       expect(get.status).toBe(200);
       expect(get.json().data).toEqual({ __typename: 'Query' });
     });

@@ -77,7 +77,7 @@ describe('issue 13 item 2: dot-segment ids cannot rewrite upstream URLs', () => 
     expect(upstream.hits).toEqual([]);
   });
 
-  it("refuses a Moov id `acct/..` instead of sending PATCH /accounts/acct/", async () => {
+  it('refuses a Moov id `acct/..` instead of sending PATCH /accounts/acct/', async () => {
     const { body } = await gateway.gql('mutation ($input: TicketActionInput!) { closeTicket(input: $input) { ticket { id } } }', {
       input: { ticketId: ticketId('moov', `${MOOV_ACCOUNT}/..`) },
     });
@@ -87,10 +87,7 @@ describe('issue 13 item 2: dot-segment ids cannot rewrite upstream URLs', () => 
 });
 
 describe('issue 13 item 4: provider text reaching clients is redacted, capped and checked', () => {
-  const secrets = [
-    ...Object.values(CREDENTIALS),
-    Buffer.from(`${CREDENTIALS.MOOV_PUBLIC_KEY}:${CREDENTIALS.MOOV_SECRET_KEY}`).toString('base64'),
-  ];
+  const secrets = [...Object.values(CREDENTIALS), Buffer.from(`${CREDENTIALS.MOOV_PUBLIC_KEY}:${CREDENTIALS.MOOV_SECRET_KEY}`).toString('base64')];
 
   it.each(['zaia', 'moov', 'hostup', 'spacebring', 'sonzai'] as const)(
     '%s: a 422 echoing our credentials in message, fields and x-request-id hands none of them to the client',
@@ -225,8 +222,7 @@ describe('issue 13 item 10: writes are sent once, whatever their method', () => 
   });
 
   it('sends a Spacebring assignee PUT once under a 429 with Retry-After: 0', async () => {
-    upstream.handle = (req, res) =>
-      req.method === 'GET' ? json(res, 200, spacebringDetail(SPACEBRING_LOCATION)) : json(res, 429, { message: 'slow down' }, { 'retry-after': '0' });
+    upstream.handle = (req, res) => (req.method === 'GET' ? json(res, 200, spacebringDetail(SPACEBRING_LOCATION)) : json(res, 429, { message: 'slow down' }, { 'retry-after': '0' }));
     const { body } = await gateway.gql('mutation ($input: AssignTicketInput!) { assignTicket(input: $input) { ticket { id } } }', {
       input: { ticketId: ticketId('spacebring', '3c90c3cc-0d44-4b50-8888-8dd25736052a'), assigneeId: '3c90c3cc-0d44-4b50-8888-8dd25736052b' },
     });
@@ -281,7 +277,11 @@ describe('issue 13 item 11: redirects are never followed, so credentials never g
     const g = await extraGateway({ UPSTREAM_TRANSPORT: transport });
     for (const status of [301, 302, 307, 308]) {
       upstream.handle = (_req, res) => res.writeHead(status, { location: `${elsewhere.url}/steal` }).end();
-      for (const [provider, id] of [['hostup', '123'], ['zaia', 't-1'], ['moov', `${MOOV_ACCOUNT}/t-1`]] as const) {
+      for (const [provider, id] of [
+        ['hostup', '123'],
+        ['zaia', 't-1'],
+        ['moov', `${MOOV_ACCOUNT}/t-1`],
+      ] as const) {
         const { body } = await g.gql(TICKET_QUERY, { id: ticketId(provider, id) });
         expect(codeOf(body), `${transport} ${status} ${provider}`).toBe('UPSTREAM_BAD_RESPONSE');
       }

@@ -87,11 +87,13 @@ describe('two replicas sharing one Redis (issue 19)', () => {
     a = startReplica(sandbox, env);
     b = startReplica(sandbox, env);
     await until(() => a.registry.redisState() === 'up' && b.registry.redisState() === 'up');
-    for (const [provider, into] of [['SPACEBRING', spacebring], ['SONZAI', sonzai]] as const) {
-      const { data, errors } = await a.gql<{ tickets: { nodes: { id: string }[] } }>(
-        'query ($p: [Provider!]) { tickets(first: 40, filter: { providers: $p }) { nodes { id } } }',
-        { p: [provider] },
-      );
+    for (const [provider, into] of [
+      ['SPACEBRING', spacebring],
+      ['SONZAI', sonzai],
+    ] as const) {
+      const { data, errors } = await a.gql<{ tickets: { nodes: { id: string }[] } }>('query ($p: [Provider!]) { tickets(first: 40, filter: { providers: $p }) { nodes { id } } }', {
+        p: [provider],
+      });
       expect(errors).toBeUndefined();
       into.push(...data!.tickets.nodes.map((n) => n.id));
     }
@@ -141,7 +143,7 @@ describe('two replicas sharing one Redis (issue 19)', () => {
     expect(sandbox.totalRequests('sonzai')).toBe(calls);
   });
 
-  it('shows a comment written on one replica in the other replica\'s timeline at once, and refreshes its list pages', async () => {
+  it("shows a comment written on one replica in the other replica's timeline at once, and refreshes its list pages", async () => {
     const id = fresh(spacebring);
     const feed = 'query { tickets(first: 3, filter: { providers: [SPACEBRING] }) { nodes { id updatedAt } } }';
     expect((await b.gql<TicketData>(TICKET, { id })).errors).toBeUndefined();
@@ -163,28 +165,23 @@ describe('two replicas sharing one Redis (issue 19)', () => {
     expect(sandbox.requests('spacebring').listTickets ?? 0).toBeGreaterThan(lists);
   });
 
-  it('paces both replicas together: calls at twice the provider\'s limit draw no 429', async () => {
+  it("paces both replicas together: calls at twice the provider's limit draw no 429", async () => {
     // The provider's own limit (the simulator counts per second); 24 calls at once are more than twice it.
     sandbox.setFault('spacebring', { rateLimitPerSecond: 10 });
     const ids = Array.from({ length: 24 }, () => fresh(spacebring));
-    const results = await Promise.all(
-      ids.map((id, i) => (i % 2 === 0 ? a : b).gql(`query ($id: ID!) { ticket(id: $id) { id } }`, { id }, { 'cache-control': 'no-cache' })),
-    );
+    const results = await Promise.all(ids.map((id, i) => (i % 2 === 0 ? a : b).gql(`query ($id: ID!) { ticket(id: $id) { id } }`, { id }, { 'cache-control': 'no-cache' })));
     for (const result of results) expect(result.errors).toBeUndefined();
     expect(sandbox.simulator('spacebring').responses()).toEqual({ 200: 24 });
     expect(sandbox.requests('spacebring').getTicket).toBe(24);
   });
 
-  it('fails fast with RATE_LIMITED and retryAfter when no slot is free within the call\'s deadline, without calling', async () => {
+  it("fails fast with RATE_LIMITED and retryAfter when no slot is free within the call's deadline, without calling", async () => {
     // One call per second and at most 200 ms of waiting (deadline 1200 − attempt timeout 1000).
     const c = startReplica(sandbox, { REDIS_URL: redis.url, CACHE_TTL_MS: '0', SONZAI_MAX_RPS: '1', UPSTREAM_DEADLINE_MS: '1200', UPSTREAM_TIMEOUT_MS: '1000' });
     try {
       await until(() => c.registry.redisState() === 'up');
       const [x, y] = [fresh(sonzai), fresh(sonzai)];
-      const result = await c.gql<{ x: { id: string } | null; y: { id: string } | null }>(
-        'query ($x: ID!, $y: ID!) { x: ticket(id: $x) { id } y: ticket(id: $y) { id } }',
-        { x, y },
-      );
+      const result = await c.gql<{ x: { id: string } | null; y: { id: string } | null }>('query ($x: ID!, $y: ID!) { x: ticket(id: $x) { id } y: ticket(id: $y) { id } }', { x, y });
       expect(result.errors).toHaveLength(1);
       expect(result.errors![0]!.extensions).toMatchObject({ code: 'RATE_LIMITED', provider: 'SONZAI' });
       expect(result.errors![0]!.extensions!.retryAfter).toBeGreaterThanOrEqual(1);

@@ -101,7 +101,10 @@ describe('parseConfig', () => {
 
   it('prefers OAuth for Spacebring when both auth kinds are given', () => {
     const config = parseConfig({
-      SPACEBRING_CLIENT_ID: 'id', SPACEBRING_CLIENT_SECRET: 's', SPACEBRING_ACCESS_TOKEN: 'tok', SPACEBRING_NETWORK_ID: 'net',
+      SPACEBRING_CLIENT_ID: 'id',
+      SPACEBRING_CLIENT_SECRET: 's',
+      SPACEBRING_ACCESS_TOKEN: 'tok',
+      SPACEBRING_NETWORK_ID: 'net',
       SPACEBRING_LOCATION_REFS: 'loc-a, loc-b',
     });
     const sb = config.providers.spacebring;
@@ -112,7 +115,11 @@ describe('parseConfig', () => {
   it('leaves OpenTelemetry off unless an OTEL_* variable picks an exporter (issue 21)', () => {
     expect(parseConfig({}).otel).toEqual({ exporter: null, url: 'http://localhost:4318/v1/traces', serviceName: 'ticketgraph' });
     expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otel).toMatchObject({ exporter: 'otlp', url: 'http://collector:4318/v1/traces' });
-    expect(parseConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/traces', OTEL_SERVICE_NAME: 'tg-eu' }).otel).toMatchObject({ exporter: 'otlp', url: 'http://c:4318/traces', serviceName: 'tg-eu' });
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/traces', OTEL_SERVICE_NAME: 'tg-eu' }).otel).toMatchObject({
+      exporter: 'otlp',
+      url: 'http://c:4318/traces',
+      serviceName: 'tg-eu',
+    });
     expect(parseConfig({ OTEL_TRACES_EXPORTER: 'console' }).otel.exporter).toBe('console');
     expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).otel.exporter).toBeNull();
     expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }).otel.exporter).toBeNull();

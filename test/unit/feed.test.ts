@@ -15,9 +15,21 @@ const BASE = Date.parse('2026-06-01T00:00:00Z');
 
 function world() {
   // Equal timestamps across providers on purpose: the id breaks ties.
-  const a = new FakeProvider('spacebring', Array.from({ length: 40 }, (_, i) => fakeTicket('spacebring', `a${String(i).padStart(2, '0')}`, BASE + (i % 13) * 60_000)), 'cursor');
-  const b = new FakeProvider('zaia', Array.from({ length: 23 }, (_, i) => fakeTicket('zaia', `b${String(i).padStart(2, '0')}`, BASE + i * 45_000)), 'page');
-  const c = new FakeProvider('sonzai', Array.from({ length: 31 }, (_, i) => fakeTicket('sonzai', `c${String(i).padStart(2, '0')}`, BASE + i * 30_000, { status: i % 2 ? 'CLOSED' : 'OPEN' })), 'offset');
+  const a = new FakeProvider(
+    'spacebring',
+    Array.from({ length: 40 }, (_, i) => fakeTicket('spacebring', `a${String(i).padStart(2, '0')}`, BASE + (i % 13) * 60_000)),
+    'cursor',
+  );
+  const b = new FakeProvider(
+    'zaia',
+    Array.from({ length: 23 }, (_, i) => fakeTicket('zaia', `b${String(i).padStart(2, '0')}`, BASE + i * 45_000)),
+    'page',
+  );
+  const c = new FakeProvider(
+    'sonzai',
+    Array.from({ length: 31 }, (_, i) => fakeTicket('sonzai', `c${String(i).padStart(2, '0')}`, BASE + i * 30_000, { status: i % 2 ? 'CLOSED' : 'OPEN' })),
+    'offset',
+  );
   return { providers: [a, b, c] };
 }
 
@@ -28,8 +40,7 @@ function deps(providers: FakeProvider[]) {
   return { providers, outcomes, path: ['tickets'], cursorKey: CURSOR_KEY, loaders: createLoaders({ registry, outcomes, signal, concurrency: 4 }) };
 }
 
-const order = (tickets: TicketModel[]) =>
-  [...tickets].sort((x, y) => y.updatedAt.getTime() - x.updatedAt.getTime() || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).map((t) => t.id);
+const order = (tickets: TicketModel[]) => [...tickets].sort((x, y) => y.updatedAt.getTime() - x.updatedAt.getTime() || (x.id < y.id ? 1 : x.id > y.id ? -1 : 0)).map((t) => t.id);
 
 async function walk(providers: FakeProvider[], first: number, filter: FeedFilter = {}, between?: (page: number) => void) {
   const seen: string[] = [];
@@ -91,7 +102,10 @@ describe('loadFeed (k-way merge over provider pages)', () => {
     expect(connection.nodes.every((t) => t.provider !== 'zaia')).toBe(true);
     expect(d.outcomes.partialErrors.map((e) => [e.error.code, e.error.provider, e.path])).toEqual([['UPSTREAM_UNAVAILABLE', 'zaia', ['tickets']]]);
     expect(d.outcomes.list()).toEqual(
-      expect.arrayContaining([{ provider: 'zaia', outcome: 'UNAVAILABLE', code: 'UPSTREAM_UNAVAILABLE' }, { provider: 'spacebring', outcome: 'OK' }]),
+      expect.arrayContaining([
+        { provider: 'zaia', outcome: 'UNAVAILABLE', code: 'UPSTREAM_UNAVAILABLE' },
+        { provider: 'spacebring', outcome: 'OK' },
+      ]),
     );
   });
 
@@ -99,9 +113,7 @@ describe('loadFeed (k-way merge over provider pages)', () => {
     const { providers } = world();
     await expect(loadFeed({ filter: {}, first: 5, after: 'not-a-cursor' }, deps(providers))).rejects.toThrow(BadUserInputError);
     const page = await loadFeed({ filter: {}, first: 5, after: null }, deps(providers));
-    await expect(
-      loadFeed({ filter: { statuses: ['OPEN'] }, first: 5, after: page.pageInfo.endCursor }, deps(providers)),
-    ).rejects.toThrow(/another filter/);
+    await expect(loadFeed({ filter: { statuses: ['OPEN'] }, first: 5, after: page.pageInfo.endCursor }, deps(providers))).rejects.toThrow(/another filter/);
   });
 
   it('gives a cursor to go on from when a post-filter matched nothing within the fetch bound', async () => {

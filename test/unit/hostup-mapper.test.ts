@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mapHostupPriority, mapHostupStatus, normaliseHostupStatus } from '../../src/providers/hostup/mapper.js';
 import { parseHostbillTime, toV1Ticket } from '../../src/providers/hostup/mapper-v1.js';
 import { toV2Activity, toV2Ticket, v2StatusesFor } from '../../src/providers/hostup/mapper-v2.js';
-import {
-  hostupV1TicketEnvelopeSchema,
-  hostupV2MessageSchema,
-  hostupV2ProblemSchema,
-  hostupV2TicketListSchema,
-  hostupV2TicketSchema,
-} from '../../src/providers/hostup/wire.js';
+import { hostupV1TicketEnvelopeSchema, hostupV2MessageSchema, hostupV2ProblemSchema, hostupV2TicketListSchema, hostupV2TicketSchema } from '../../src/providers/hostup/wire.js';
 import { readHostupError } from '../../src/providers/hostup/errors.js';
 import { UpstreamError } from '../../src/upstream/errors.js';
 import { decodeId } from '../../src/ids.js';
@@ -57,10 +51,33 @@ describe('hostup schemas', () => {
   });
 
   it.each([
-    ['v1 without a subject', hostupV1TicketEnvelopeSchema, () => { const b = structuredClone(fixture('hostup', 'v1-ticket')) as Envelope; delete b.data.ticket.subject; return b; }, 'data.ticket.subject'],
-    ['v2 detail without status', hostupV2TicketSchema, () => { const b = structuredClone(fixture('hostup', 'v2-ticket')) as Record<string, unknown>; delete b.status; return b; }, 'status'],
+    [
+      'v1 without a subject',
+      hostupV1TicketEnvelopeSchema,
+      () => {
+        const b = structuredClone(fixture('hostup', 'v1-ticket')) as Envelope;
+        delete b.data.ticket.subject;
+        return b;
+      },
+      'data.ticket.subject',
+    ],
+    [
+      'v2 detail without status',
+      hostupV2TicketSchema,
+      () => {
+        const b = structuredClone(fixture('hostup', 'v2-ticket')) as Record<string, unknown>;
+        delete b.status;
+        return b;
+      },
+      'status',
+    ],
     ['v2 detail with a non-ISO time', hostupV2TicketSchema, () => ({ ...(fixture('hostup', 'v2-ticket') as object), updatedAt: '27/04/2026' }), 'updatedAt'],
-    ['v2 message with a null sender', hostupV2MessageSchema, () => ({ id: 'tmsg_1', ticketId: 'tkt_1', sentAt: null, body: null, sender: null, senderName: null, encrypted: false, attachments: [] }), 'sender'],
+    [
+      'v2 message with a null sender',
+      hostupV2MessageSchema,
+      () => ({ id: 'tmsg_1', ticketId: 'tkt_1', sentAt: null, body: null, sender: null, senderName: null, encrypted: false, attachments: [] }),
+      'sender',
+    ],
   ] as const)('reject garbage: %s', (_name, schema, make, path) => {
     const result = schema.safeParse(make());
     expect(result.success).toBe(false);

@@ -40,8 +40,9 @@ function runtimeImports(file: string): string[] {
 
 /** Every import (type-only too) of a relative module. */
 function allImports(file: string): string[] {
-  return ts.preProcessFile(readFileSync(file, 'utf8'), true, false).importedFiles
-    .map((f) => f.fileName)
+  return ts
+    .preProcessFile(readFileSync(file, 'utf8'), true, false)
+    .importedFiles.map((f) => f.fileName)
     .filter((name) => name.startsWith('.'))
     .map((name) => resolve(dirname(file), name.replace(/\.js$/, '.ts')));
 }
@@ -76,7 +77,15 @@ describe('source layout (issue 16)', () => {
   });
 
   it('finds a cycle when there is one (the check can fail)', () => {
-    expect(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual(['a', 'b', 'c', 'a']);
+    expect(
+      findCycle(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toEqual(['a', 'b', 'c', 'a']);
   });
 
   it('imports config.ts from at most 8 files: modules declare the settings slice they read', () => {

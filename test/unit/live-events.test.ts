@@ -8,7 +8,10 @@ import { signMoovWebhook } from '../../src/providers/moov/simulator/webhooks.js'
 
 describe('eventSerializer (live events across Redis)', () => {
   it('brings Dates back as Dates and leaves date-like strings of raw payloads alone', () => {
-    const event = { occurredAt: new Date('2026-01-02T03:04:05.678Z'), ticket: { updatedAt: new Date(0), raw: { createdOn: '2024-01-26T20:42:25Z', nested: [{ at: '2024-01-26T20:42:25Z' }] } } };
+    const event = {
+      occurredAt: new Date('2026-01-02T03:04:05.678Z'),
+      ticket: { updatedAt: new Date(0), raw: { createdOn: '2024-01-26T20:42:25Z', nested: [{ at: '2024-01-26T20:42:25Z' }] } },
+    };
     const back = eventSerializer.parse(eventSerializer.stringify(event)) as typeof event;
     expect(back.occurredAt).toBeInstanceOf(Date);
     expect(back.occurredAt.toISOString()).toBe('2026-01-02T03:04:05.678Z');

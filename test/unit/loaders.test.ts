@@ -166,10 +166,7 @@ describe('listPage', () => {
   it('reads the same page once per request, whatever filters the provider cannot push down', async () => {
     const moov = new FakeProvider('moov', tickets('moov', 'a'), 'cursor');
     const { loaders } = setup([moov]);
-    const [one, two] = await Promise.all([
-      loaders.listPage(moov, query()),
-      loaders.listPage(moov, query({ filter: { statuses: ['OPEN'], search: 'printer' } })),
-    ]);
+    const [one, two] = await Promise.all([loaders.listPage(moov, query()), loaders.listPage(moov, query({ filter: { statuses: ['OPEN'], search: 'printer' } }))]);
     expect(one).toBe(two);
     await loaders.listPage(moov, query({ cursor: 'next' }));
     expect(moov.calls).toEqual(['list:first', 'list:next']);

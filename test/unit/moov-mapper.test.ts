@@ -1,20 +1,7 @@
 import { readMoovError } from '../../src/providers/moov/errors.js';
 import { describe, expect, it } from 'vitest';
-import {
-  mapMoovStatus,
-  moovStatusesFor,
-  parseMoovNativeId,
-  toActivities,
-  toContact,
-  toMessageAuthor,
-  toTicket,
-} from '../../src/providers/moov/mapper.js';
-import {
-  moovMessageListSchema,
-  moovTicketListSchema,
-  moovTicketSchema,
-  moovCreateTicketErrorSchema,
-} from '../../src/providers/moov/wire.js';
+import { mapMoovStatus, moovStatusesFor, parseMoovNativeId, toActivities, toContact, toMessageAuthor, toTicket } from '../../src/providers/moov/mapper.js';
+import { moovMessageListSchema, moovTicketListSchema, moovTicketSchema, moovCreateTicketErrorSchema } from '../../src/providers/moov/wire.js';
 import { decodeId, encodeId } from '../../src/ids.js';
 import { fixture } from '../helpers/fixtures.js';
 

@@ -27,7 +27,13 @@ describe('ops/grafana-dashboard.json', () => {
     expect(exprs.length).toBeGreaterThan(10);
     const used = new Set(exprs.flatMap((expr) => [...expr.matchAll(/\b((?:ticketgraph|graphql|nodejs|process)_[a-z0-9_]+?)(?:_bucket|_count|_sum)?(?=[{[\s)])/g)].map((m) => m[1]!)));
     expect([...used].filter((name) => !exported.has(name))).toEqual([]);
-    for (const name of ['ticketgraph_upstream_requests_total', 'ticketgraph_provider_breaker_open', 'ticketgraph_payload_drift_total', 'nodejs_eventloop_lag_p99_seconds', 'process_resident_memory_bytes']) {
+    for (const name of [
+      'ticketgraph_upstream_requests_total',
+      'ticketgraph_provider_breaker_open',
+      'ticketgraph_payload_drift_total',
+      'nodejs_eventloop_lag_p99_seconds',
+      'process_resident_memory_bytes',
+    ]) {
       expect(used).toContain(name);
     }
   });

@@ -5,7 +5,12 @@ import { bucketOf, createPacer, holdOffMs } from '../../src/upstream/pacing.js';
 import { NO_REDIS } from '../../src/upstream/redis.js';
 
 const rates = (overrides: Partial<Record<ProviderKey, number>>): Record<ProviderKey, number> => ({
-  spacebring: 0, moov: 0, hostup: 0, zaia: 0, sonzai: 0, ...overrides,
+  spacebring: 0,
+  moov: 0,
+  hostup: 0,
+  zaia: 0,
+  sonzai: 0,
+  ...overrides,
 });
 
 async function refusal(promise: Promise<unknown>) {

@@ -1,23 +1,8 @@
 import { readSonzaiError } from '../../src/providers/sonzai/errors.js';
 import { describe, expect, it } from 'vitest';
 import { decodePosition, nextPosition } from '../../src/providers/sonzai/client.js';
-import {
-  mapSonzaiPriority,
-  mapSonzaiStatus,
-  sonzaiStatusesFor,
-  toCommentActivity,
-  toPerson,
-  toSonzaiPriority,
-  toTicket,
-  toTicketSummary,
-} from '../../src/providers/sonzai/mapper.js';
-import {
-  sonzaiCommentSchema,
-  sonzaiErrorSchema,
-  sonzaiTicketDetailSchema,
-  sonzaiTicketListSchema,
-  sonzaiTicketSchema,
-} from '../../src/providers/sonzai/wire.js';
+import { mapSonzaiPriority, mapSonzaiStatus, sonzaiStatusesFor, toCommentActivity, toPerson, toSonzaiPriority, toTicket, toTicketSummary } from '../../src/providers/sonzai/mapper.js';
+import { sonzaiCommentSchema, sonzaiErrorSchema, sonzaiTicketDetailSchema, sonzaiTicketListSchema, sonzaiTicketSchema } from '../../src/providers/sonzai/wire.js';
 import { decodeId, encodeId } from '../../src/ids.js';
 import type { ActivityModel } from '../../src/model/activity.js';
 import { fixture } from '../helpers/fixtures.js';
@@ -223,14 +208,7 @@ describe('toTicket (a realistic detail)', () => {
   it('merges comments and history oldest first, one activity kind per history field', () => {
     const activities = ticket.activities!;
     // 11:00+02:00 is 09:00Z: offsets count, so the status change sorts before the 10:00Z assignment.
-    expect(activities.map((a) => a.kind)).toEqual([
-      'STATUS_CHANGE',
-      'ASSIGNMENT_CHANGE',
-      'COMMENT',
-      'FIELD_CHANGE',
-      'COMMENT',
-      'STATUS_CHANGE',
-    ]);
+    expect(activities.map((a) => a.kind)).toEqual(['STATUS_CHANGE', 'ASSIGNMENT_CHANGE', 'COMMENT', 'FIELD_CHANGE', 'COMMENT', 'STATUS_CHANGE']);
     const [started, assignment, staffComment, priority, userComment, closed] = activities as ActivityModel[];
     // The history value is a user id; the payload pairs it with an email, so the id matches the assignee's.
     expect(assignment).toMatchObject({ kind: 'ASSIGNMENT_CHANGE', from: null, to: { id: agent }, author: { id: agent, kind: 'AGENT' } });

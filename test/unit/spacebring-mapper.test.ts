@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  activityKind,
-  deriveTitle,
-  mapSpacebringStatus,
-  toActivity,
-  toActivityEntries,
-  toMembership,
-  toSpacebringStatus,
-  toTicket,
-} from '../../src/providers/spacebring/mapper.js';
+import { activityKind, deriveTitle, mapSpacebringStatus, toActivity, toActivityEntries, toMembership, toSpacebringStatus, toTicket } from '../../src/providers/spacebring/mapper.js';
 import {
   spacebringActivitySchema,
   spacebringTicketDetailSchema,
@@ -263,10 +254,7 @@ describe('spacebring activities', () => {
   });
 
   it('maps assigneeUpdated, including an unassignment', () => {
-    const assigned = toActivity(
-      activity({ type: 'assigneeUpdated', data: { userAssignee: user('u-7'), userRefAssignee: 'u-7', previousAttributes: { userRefAssignee: null } } }),
-      0,
-    );
+    const assigned = toActivity(activity({ type: 'assigneeUpdated', data: { userAssignee: user('u-7'), userRefAssignee: 'u-7', previousAttributes: { userRefAssignee: null } } }), 0);
     expect(assigned).toMatchObject({ kind: 'ASSIGNMENT_CHANGE', from: null, to: { nativeId: 'u-7', name: 'Grace Hopper' } });
     const unassigned = toActivity(activity({ type: 'assigneeUpdated', data: { userRefAssignee: null, previousAttributes: { userRefAssignee: 'u-7' } } }), 0);
     expect(unassigned).toMatchObject({ kind: 'ASSIGNMENT_CHANGE', from: { nativeId: 'u-7' }, to: null });

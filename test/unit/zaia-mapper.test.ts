@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  mapZaiaStatus,
-  toActivities,
-  toAssignee,
-  toRequester,
-  toResponder,
-  toTag,
-  toTicket,
-  zaiaStatusesFor,
-  zaiaUpdatedAt,
-} from '../../src/providers/zaia/mapper.js';
+import { mapZaiaStatus, toActivities, toAssignee, toRequester, toResponder, toTag, toTicket, zaiaStatusesFor, zaiaUpdatedAt } from '../../src/providers/zaia/mapper.js';
 import {
   zaiaMessageSchema,
   zaiaTicketDetailsListSchema,
@@ -44,7 +34,7 @@ describe('zaia schemas', () => {
   });
 
   it('accepts nullable fields given as null or left out', () => {
-    const nulls = { ...completed, assigneeId: null, ongoingAt: null, completedAt: null, isOwnerBlocked: null, };
+    const nulls = { ...completed, assigneeId: null, ongoingAt: null, completedAt: null, isOwnerBlocked: null };
     expect(zaiaTicketDetailsSchema.safeParse(nulls).success).toBe(true);
     const { assigneeEmail: _a, channelType: _c, ...missing } = completed;
     expect(zaiaTicketDetailsSchema.safeParse(missing).success).toBe(true);
@@ -97,7 +87,10 @@ describe('mapZaiaStatus', () => {
     [undefined, ['pending', 'ongoing', 'completed']],
     [[], ['pending', 'ongoing', 'completed']],
     [['OPEN'], ['pending']],
-    [['CLOSED', 'IN_PROGRESS'], ['ongoing', 'completed']],
+    [
+      ['CLOSED', 'IN_PROGRESS'],
+      ['ongoing', 'completed'],
+    ],
     [['WAITING', 'RESOLVED'], []],
   ] as const)('list sources for %j are %j', (statuses, wire) => {
     expect(zaiaStatusesFor(statuses as never)).toEqual(wire);
@@ -192,9 +185,7 @@ describe('zaia toTicket', () => {
 
   it('uses the latest lifecycle timestamp as updatedAt (the row has none)', () => {
     expect(zaiaUpdatedAt(ongoing)).toEqual(new Date('2026-09-30T10:00:00.000Z'));
-    expect(zaiaUpdatedAt({ createdAt: '2026-01-02T00:00:00Z', ongoingAt: null, completedAt: '2026-01-01T00:00:00Z' })).toEqual(
-      new Date('2026-01-02T00:00:00Z'),
-    );
+    expect(zaiaUpdatedAt({ createdAt: '2026-01-02T00:00:00Z', ongoingAt: null, completedAt: '2026-01-01T00:00:00Z' })).toEqual(new Date('2026-01-02T00:00:00Z'));
   });
 });
 

@@ -33,8 +33,7 @@ const MAX_PAGE = 100;
 /** Source prefix of a per-status stream (v2 `status` takes one value per call). */
 const STATUS_SOURCE = 'status:';
 
-const lower = (p: TicketPriority | null | undefined) =>
-  p && p !== 'UNKNOWN' ? (p.toLowerCase() as NonNullable<HostupV2CreateBody['priority']>) : undefined;
+const lower = (p: TicketPriority | null | undefined) => (p && p !== 'UNKNOWN' ? (p.toLowerCase() as NonNullable<HostupV2CreateBody['priority']>) : undefined);
 
 /**
  * HostUp v2, the live API and the default (HOSTUP_API_GENERATION unset or v2): list, detail
@@ -152,10 +151,10 @@ export class HostupV2Provider implements TicketProvider {
   /** HostUp replies are the customer's side of the conversation: there is no internal note to write. */
   async addComment(nativeId: string, input: CommentInput, ctx: CallContext): Promise<WriteResult> {
     if (input.internal) {
-      throw new BadUserInputError(
-        'HostUp replies are customer-side messages visible to support staff; HostUp has no internal notes, so internal comments cannot be added',
-        { argument: 'internal', provider: 'hostup' },
-      );
+      throw new BadUserInputError('HostUp replies are customer-side messages visible to support staff; HostUp has no internal notes, so internal comments cannot be added', {
+        argument: 'internal',
+        provider: 'hostup',
+      });
     }
     const { data } = await this.#http.call({
       operation: 'addComment',

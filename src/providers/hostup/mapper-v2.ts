@@ -63,8 +63,7 @@ export function toV2Activity(message: HostupV2Message, ticketId: string, fallbac
  */
 /** Any of the three times stands in for a missing one; a ticket with none is a broken payload. */
 function v2Times(t: HostupV2TicketKey, ctx: MapContext): { createdAt: Date; updatedAt: Date } {
-  const createdAt =
-    v2Time(t.createdAt) ?? v2Time(t.updatedAt) ?? v2Time(t.lastMessageAt) ?? failBadPayload(P, ctx.operation, at(ctx, 'createdAt'));
+  const createdAt = v2Time(t.createdAt) ?? v2Time(t.updatedAt) ?? v2Time(t.lastMessageAt) ?? failBadPayload(P, ctx.operation, at(ctx, 'createdAt'));
   return { createdAt, updatedAt: v2Time(t.updatedAt) ?? v2Time(t.lastMessageAt) ?? createdAt };
 }
 

@@ -104,7 +104,7 @@ export function membership(
   nativeId: string,
   fields: { name?: string | null; firstName?: string | null; lastName?: string | null; email?: string | null; role?: string | null },
 ): MembershipModel {
-  const name = blank(fields.name) ?? (([fields.firstName, fields.lastName].map(blank).filter(Boolean).join(' ') || null));
+  const name = blank(fields.name) ?? ([fields.firstName, fields.lastName].map(blank).filter(Boolean).join(' ') || null);
   return createMembership(P, nativeId, kind, {
     name,
     firstName: blank(fields.firstName),

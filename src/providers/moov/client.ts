@@ -4,16 +4,7 @@ import type { ActivityModel } from '../../model/activity.js';
 import type { ProviderPage } from '../../model/page.js';
 import type { TicketModel } from '../../model/ticket.js';
 import { basicAuth, createProviderHttp, seg, type ProviderHttp } from '../../upstream/http.js';
-import type {
-  CallContext,
-  CreateTicketInput,
-  FilterPushdown,
-  ListTicketsQuery,
-  ProviderDeps,
-  ProviderFilter,
-  TicketProvider,
-  WriteResult,
-} from '../../upstream/provider.js';
+import type { CallContext, CreateTicketInput, FilterPushdown, ListTicketsQuery, ProviderDeps, ProviderFilter, TicketProvider, WriteResult } from '../../upstream/provider.js';
 import { readRows } from '../../upstream/rows.js';
 import { moovStatuses, parseMoovNativeId, toActivities, toTicket, toTicketKey, type MoovTicketRef } from './mapper.js';
 import { readMoovError } from './errors.js';
@@ -71,10 +62,7 @@ export class MoovProvider implements TicketProvider {
       baseUrl: settings.baseUrl,
       settings: deps.http,
       authorize: (headers) => {
-        headers.set(
-          'authorization',
-          auth.kind === 'basic' ? basicAuth(auth.publicKey.reveal(), auth.secretKey.reveal()) : `Bearer ${auth.token.reveal()}`,
-        );
+        headers.set('authorization', auth.kind === 'basic' ? basicAuth(auth.publicKey.reveal(), auth.secretKey.reveal()) : `Bearer ${auth.token.reveal()}`);
       },
       // Pinned: without it Moov answers as v2024.01.00, whose shapes we did not model.
       headers: { 'X-Moov-Version': settings.apiVersion },

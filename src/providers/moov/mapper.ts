@@ -44,7 +44,6 @@ export function parseMoovNativeId(nativeId: string): MoovTicketRef | null {
 
 export const moovNativeId = (accountId: string, ticketId: string): string => `${accountId}/${ticketId}`;
 
-
 /** Moov's contact has no id: the lower-cased email stands in, so the same person dedupes. */
 export function toContact(contact: MoovContact): MembershipModel {
   const name = contact.name?.trim() ? contact.name : null;
@@ -61,9 +60,7 @@ export function toMessageAuthor(author: string, requester: MembershipModel | nul
   if (text === '') return null;
   const lower = text.toLowerCase();
   if (requester && (lower === requester.email?.toLowerCase() || lower === requester.name?.toLowerCase())) return requester;
-  return isEmail(text)
-    ? createMembership(PROVIDER, emailNativeId(text), 'AGENT', { email: text })
-    : createMembership(PROVIDER, `name:${lower}`, 'AGENT', { name: text });
+  return isEmail(text) ? createMembership(PROVIDER, emailNativeId(text), 'AGENT', { email: text }) : createMembership(PROVIDER, `name:${lower}`, 'AGENT', { name: text });
 }
 
 /** The feed key of a list row: what toTicket makes of the same fields. */
@@ -110,13 +107,8 @@ export function toTicket(ticket: MoovTicket, raw: unknown, accountId: string): T
  * Messages have no id: the id is ticket + kind + position in the sorted thread, which
  * stays put because a thread only grows at its end.
  */
-export function toActivities(
-  messages: readonly MoovMessage[],
-  ticket: Pick<TicketModel, 'id' | 'nativeId' | 'requester'>,
-): CommentActivityModel[] {
-  const sorted = messages
-    .map((message, index) => ({ message, index, at: Date.parse(message.sentOn) }))
-    .sort((a, b) => a.at - b.at || a.index - b.index);
+export function toActivities(messages: readonly MoovMessage[], ticket: Pick<TicketModel, 'id' | 'nativeId' | 'requester'>): CommentActivityModel[] {
+  const sorted = messages.map((message, index) => ({ message, index, at: Date.parse(message.sentOn) })).sort((a, b) => a.at - b.at || a.index - b.index);
   return sorted.map(({ message, at }, position) => ({
     id: encodeId('Activity', PROVIDER, `${ticket.nativeId}/COMMENT/${position}`),
     provider: PROVIDER,
@@ -129,4 +121,3 @@ export function toActivities(
     attachments: [],
   }));
 }
-

@@ -21,7 +21,13 @@ export const moovEnvSchema = z.object({
   MOOV_SECRET_KEY: str(),
   MOOV_ACCESS_TOKEN: str(),
   MOOV_ACCOUNT_IDS: list(),
-  MOOV_API_VERSION: z.preprocess(emptyToUndefined, z.string().regex(/^v\d{4}\.\d{2}\.\d{2}$/, 'expected vYYYY.QQ.BB').optional()),
+  MOOV_API_VERSION: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^v\d{4}\.\d{2}\.\d{2}$/, 'expected vYYYY.QQ.BB')
+      .optional(),
+  ),
 });
 
 export function readMoovSettings(source: EnvSource): ProviderMode<MoovSettings> {

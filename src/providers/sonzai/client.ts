@@ -134,10 +134,7 @@ export class SonzaiProvider implements TicketProvider {
     const size = Math.max(1, Math.min(query.limit, MAX_PAGE_SIZE));
     // The first call speaks the seed's dialect (items per page + offset); a server that answers
     // with a `next_cursor` is followed by cursor (`c:` positions), any other by offset (`o:`).
-    const searchParams =
-      position?.kind === 'cursor'
-        ? { page_size: size, cursor: position.cursor, status }
-        : { limit: size, offset: position?.offset ?? 0, status };
+    const searchParams = position?.kind === 'cursor' ? { page_size: size, cursor: position.cursor, status } : { limit: size, offset: position?.offset ?? 0, status };
     const { data } = await this.#http.call({
       operation: 'listTickets',
       path: 'support/tickets',

@@ -3,14 +3,7 @@ import { createMembership, emailNativeId, isEmail, type MembershipKind, type Mem
 import type { TicketModel, TicketPriority, TicketStatus } from '../../model/ticket.js';
 import { encodeId } from '../../ids.js';
 import { statusTable } from '../../upstream/status-table.js';
-import {
-  type SonzaiComment,
-  type SonzaiHistory,
-  type SonzaiTicket,
-  type SonzaiTicketStatus,
-  type SonzaiTicketKey,
-  type SonzaiTicketSummary,
-} from './wire.js';
+import { type SonzaiComment, type SonzaiHistory, type SonzaiTicket, type SonzaiTicketStatus, type SonzaiTicketKey, type SonzaiTicketSummary } from './wire.js';
 
 const PROVIDER = 'sonzai' as const;
 
@@ -187,8 +180,7 @@ export function toTicket(ticket: SonzaiTicket, raw: unknown, history?: readonly 
   return model;
 }
 
-const activityId = (ticketId: string, kind: 'comment' | 'history', nativeId: string) =>
-  encodeId('Activity', PROVIDER, `${ticketId}/${kind}/${nativeId}`);
+const activityId = (ticketId: string, kind: 'comment' | 'history', nativeId: string) => encodeId('Activity', PROVIDER, `${ticketId}/${kind}/${nativeId}`);
 
 export function toCommentActivity(comment: SonzaiComment, ticketId: string, people?: SonzaiPeople): CommentActivityModel {
   return {
@@ -214,8 +206,7 @@ const ASSIGNEE_FIELDS = new Set(['assigned_to', 'assigned_to_email', 'assignee']
 export function toHistoryActivity(row: SonzaiHistory, ticket: SonzaiTicket, people?: SonzaiPeople): ActivityModel {
   const creator = text(ticket.created_by);
   const creatorEmail = text(ticket.created_by_email)?.toLowerCase();
-  const byCreator =
-    (creator !== null && row.changed_by === creator) || (creatorEmail !== undefined && row.changed_by_email?.toLowerCase() === creatorEmail);
+  const byCreator = (creator !== null && row.changed_by === creator) || (creatorEmail !== undefined && row.changed_by_email?.toLowerCase() === creatorEmail);
   const base = {
     id: activityId(ticket.ticket_id, 'history', row.history_id),
     provider: PROVIDER,
@@ -260,4 +251,3 @@ export function toActivities(ticket: SonzaiTicket, history: readonly SonzaiHisto
   }
   return items.sort((a, b) => a.at - b.at || a.order - b.order).map((item) => item.activity);
 }
-

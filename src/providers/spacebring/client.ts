@@ -62,10 +62,7 @@ export class SpacebringProvider implements TicketProvider {
       baseUrl: settings.baseUrl,
       settings: deps.http,
       authorize: (headers) => {
-        headers.set(
-          'authorization',
-          auth.kind === 'basic' ? basicAuth(auth.clientId.reveal(), auth.clientSecret.reveal()) : `Bearer ${auth.accessToken.reveal()}`,
-        );
+        headers.set('authorization', auth.kind === 'basic' ? basicAuth(auth.clientId.reveal(), auth.clientSecret.reveal()) : `Bearer ${auth.accessToken.reveal()}`);
       },
       // A bearer token alone does not say which network it acts in.
       headers: auth.kind === 'oauth' ? { [auth.networkHeader]: auth.networkId } : {},
@@ -165,7 +162,7 @@ export class SpacebringProvider implements TicketProvider {
     try {
       await this.getTicket(nativeId, ctx);
     } catch (error) {
-      if (error instanceof OutOfScopeError) throw new OutOfScopeError(this.key, 'write', 'the ticket\'s location');
+      if (error instanceof OutOfScopeError) throw new OutOfScopeError(this.key, 'write', "the ticket's location");
       throw error;
     }
   }

@@ -2,15 +2,7 @@ import { encodeId } from '../../ids.js';
 import type { ActivityModel, AttachmentModel } from '../../model/activity.js';
 import { createMembership, type MembershipModel } from '../../model/membership.js';
 import type { TicketModel, TicketStatus } from '../../model/ticket.js';
-import type {
-  SpacebringActivity,
-  SpacebringActivityData,
-  SpacebringAttachment,
-  SpacebringMembership,
-  SpacebringTicket,
-  SpacebringTicketKey,
-  SpacebringUser,
-} from './wire.js';
+import type { SpacebringActivity, SpacebringActivityData, SpacebringAttachment, SpacebringMembership, SpacebringTicket, SpacebringTicketKey, SpacebringUser } from './wire.js';
 
 const P = 'spacebring' as const;
 
@@ -52,7 +44,10 @@ export function toMembership(
   const firstName = nonEmpty(person?.name);
   const lastName = nonEmpty(person?.surname);
   const name = [firstName, lastName].filter((part): part is string => part !== null).join(' ');
-  const role = [membership?.roleType, membership?.type].map(nonEmpty).filter((part): part is string => part !== null).join('/');
+  const role = [membership?.roleType, membership?.type]
+    .map(nonEmpty)
+    .filter((part): part is string => part !== null)
+    .join('/');
   return createMembership(P, nativeId, membership ? 'MEMBER' : 'USER', {
     name: name === '' ? null : name,
     firstName,
@@ -179,8 +174,7 @@ export function toActivity(a: SpacebringActivity, index: number, as?: Kind): Act
   }
 }
 
-export const toActivities = (activities: readonly SpacebringActivity[]): ActivityModel[] =>
-  activities.flatMap((a, index) => toActivityEntries(a, index));
+export const toActivities = (activities: readonly SpacebringActivity[]): ActivityModel[] => activities.flatMap((a, index) => toActivityEntries(a, index));
 
 /**
  * Spacebring has no close timestamp: the last status change into the current (closed or

@@ -8,27 +8,11 @@ import type { TicketModel } from '../../model/ticket.js';
 import type { z } from 'zod';
 import { UpstreamError } from '../../upstream/errors.js';
 import { createProviderHttp, seg, type CallOptions, type CallResult, type ProviderHttp } from '../../upstream/http.js';
-import type {
-  CallContext,
-  CreateTicketInput,
-  FilterPushdown,
-  ListTicketsQuery,
-  ProviderDeps,
-  ProviderFilter,
-  TicketProvider,
-  WriteResult,
-} from '../../upstream/provider.js';
+import type { CallContext, CreateTicketInput, FilterPushdown, ListTicketsQuery, ProviderDeps, ProviderFilter, TicketProvider, WriteResult } from '../../upstream/provider.js';
 import { readRows } from '../../upstream/rows.js';
 import { toTag, toTicket, toTicketKey, zaiaStatusesFor } from './mapper.js';
 import { explainRefusedStatus, readZaiaError } from './errors.js';
-import {
-  zaiaMessageSchema,
-  zaiaTicketDetailsListEnvelopeSchema,
-  zaiaTicketDetailsSchema,
-  zaiaTicketKeySchema,
-  zaiaTicketSchema,
-  zaiaTicketTagSchema,
-} from './wire.js';
+import { zaiaMessageSchema, zaiaTicketDetailsListEnvelopeSchema, zaiaTicketDetailsSchema, zaiaTicketKeySchema, zaiaTicketSchema, zaiaTicketTagSchema } from './wire.js';
 
 const MAX_PAGE_SIZE = 100;
 

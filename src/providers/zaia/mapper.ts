@@ -33,10 +33,7 @@ export function mapZaiaStatus(raw: string | null | undefined, values: Readonly<Z
  * Normalised statuses → the wire values that express them. Zaia's list requires a status,
  * so with no filter (or UNKNOWN in it) every known value is listed, one source each.
  */
-export function zaiaStatusesFor(
-  statuses: readonly TicketStatus[] | undefined,
-  values: Readonly<ZaiaStatusValues> = ZAIA_DEFAULT_STATUS_VALUES,
-): string[] {
+export function zaiaStatusesFor(statuses: readonly TicketStatus[] | undefined, values: Readonly<ZaiaStatusValues> = ZAIA_DEFAULT_STATUS_VALUES): string[] {
   return tableOf(values).upstream(statuses) ?? [values.open, values.ongoing, values.completed];
 }
 
@@ -110,8 +107,7 @@ export function toTicketKey(fields: ZaiaTicketKey): { id: string; updatedAt: Dat
   return { id: encodeId('Ticket', P, fields.id), updatedAt: zaiaUpdatedAt(fields) };
 }
 
-const activityId = (ticketNativeId: string, kind: string, index: number): string =>
-  encodeId('Activity', P, `${ticketNativeId}:${kind}:${index}`);
+const activityId = (ticketNativeId: string, kind: string, index: number): string => encodeId('Activity', P, `${ticketNativeId}:${kind}:${index}`);
 
 /**
  * Zaia has no timeline read for tickets: the lifecycle timestamps of the row give
@@ -120,9 +116,7 @@ const activityId = (ticketNativeId: string, kind: string, index: number): string
  */
 export function toActivities(row: ZaiaTicketDetails, values: Readonly<ZaiaStatusValues> = ZAIA_DEFAULT_STATUS_VALUES): ActivityModel[] {
   const ticketId = encodeId('Ticket', P, row.id);
-  const activities: ActivityModel[] = [
-    { kind: 'CREATED', id: activityId(row.id, 'CREATED', 0), provider: P, ticketId, author: null, createdAt: date(row.createdAt) },
-  ];
+  const activities: ActivityModel[] = [{ kind: 'CREATED', id: activityId(row.id, 'CREATED', 0), provider: P, ticketId, author: null, createdAt: date(row.createdAt) }];
   const change = (index: number, at: string, from: string, to: string): StatusChangeActivityModel => ({
     kind: 'STATUS_CHANGE',
     id: activityId(row.id, 'STATUS_CHANGE', index),
@@ -166,9 +160,7 @@ export function toTicket(row: ZaiaTicketDetails, raw: unknown, values: Readonly<
     updatedAt: zaiaUpdatedAt(row),
     closedAt: optionalDate(row.completedAt),
     channel:
-      row.channelId != null || row.channelName != null || row.channelType != null
-        ? { id: row.channelId ?? null, name: row.channelName ?? null, type: row.channelType ?? null }
-        : null,
+      row.channelId != null || row.channelName != null || row.channelType != null ? { id: row.channelId ?? null, name: row.channelName ?? null, type: row.channelType ?? null } : null,
     raw,
   };
 }

@@ -47,15 +47,12 @@ export function createHostupSimulator(options: SimulatorOptions): SandboxProvide
     },
     errors: {
       unauthorized: () =>
-        dialect === 'v1'
-          ? v1Error(401, 'unauthorized', 'Missing or invalid API key', 'INVALID_API_KEY')
-          : v2Problem(401, 'unauthorized', 'Unauthorized', 'Authentication is required.'),
+        dialect === 'v1' ? v1Error(401, 'unauthorized', 'Missing or invalid API key', 'INVALID_API_KEY') : v2Problem(401, 'unauthorized', 'Unauthorized', 'Authentication is required.'),
       forbidden: () =>
         dialect === 'v1'
           ? v1Error(403, 'forbidden', 'This API key may not perform this action', 'INSUFFICIENT_PERMISSIONS')
           : v2Problem(403, 'insufficient_scope', 'Forbidden', 'The API key lacks the scope this operation requires.'),
-      notFound: (path) =>
-        V1_PATH.test(path) ? v1Error(404, 'not_found', 'Not found', 'NOT_FOUND') : v2Problem(404, 'not_found', 'Not found', 'No such resource.'),
+      notFound: (path) => (V1_PATH.test(path) ? v1Error(404, 'not_found', 'Not found', 'NOT_FOUND') : v2Problem(404, 'not_found', 'Not found', 'No such resource.')),
       rateLimited: (seconds) => (dialect === 'v1' ? v1RateLimited(seconds) : v2RateLimited(seconds)),
       server: (status) =>
         dialect === 'v1'

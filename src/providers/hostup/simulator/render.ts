@@ -184,9 +184,7 @@ export function renderV2Summary(t: SimTicket) {
     ccEmails: t.ccEmails,
     requesterName: fullName(t.requester),
     messageCount: t.messages.length,
-    linkedServices: t.linkedService
-      ? [{ ...t.linkedService, details: { status: 'active', planName: `${t.linkedService.serviceType.toUpperCase()} S` } }]
-      : [],
+    linkedServices: t.linkedService ? [{ ...t.linkedService, details: { status: 'active', planName: `${t.linkedService.serviceType.toUpperCase()} S` } }] : [],
   };
 }
 

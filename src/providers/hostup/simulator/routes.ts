@@ -69,8 +69,7 @@ export function createRoutes(store: HostupStore): Route[] {
     return ticket;
   };
 
-  const conflict = (req: SimRequest, code: string, detail: string) =>
-    new SimHttpError(v2Problem(409, code, 'Conflict', detail, { instance: req.path }));
+  const conflict = (req: SimRequest, code: string, detail: string) => new SimHttpError(v2Problem(409, code, 'Conflict', detail, { instance: req.path }));
 
   return [
     // ----------------------------------------------------------------------------- v1

@@ -39,7 +39,10 @@ export function materializeMessages(ticket: SimTicket): { author: string; body: 
 
 /** A UUID v4 from four 32-bit draws: Random.uuid() draws per hex digit, too slow for 100k tickets. */
 function fastUuid(random: Random): string {
-  const word = () => Math.floor(random.next() * 0x1_0000_0000).toString(16).padStart(8, '0');
+  const word = () =>
+    Math.floor(random.next() * 0x1_0000_0000)
+      .toString(16)
+      .padStart(8, '0');
   const a = word();
   const b = word();
   const c = word();
@@ -88,8 +91,34 @@ export function compareTickets(a: SimTicket, b: SimTicket): number {
   return b.updatedOn - a.updatedOn || (a.ticketID < b.ticketID ? 1 : a.ticketID > b.ticketID ? -1 : 0);
 }
 
-const TOPICS = ['ACH transfer', 'Card payment', 'Payout', 'Refund', 'Wallet balance', 'Bank account verification', 'Webhook delivery', 'API key', 'Dispute', 'Invoice', 'Statement', 'Sweep', 'Capability request', 'Onboarding'];
-const PROBLEMS = ['failed', 'is stuck in pending', 'charged twice', 'missing from statement', 'returned with R01', 'not received', 'rejected', 'needs review', 'delayed', 'shows the wrong amount'];
+const TOPICS = [
+  'ACH transfer',
+  'Card payment',
+  'Payout',
+  'Refund',
+  'Wallet balance',
+  'Bank account verification',
+  'Webhook delivery',
+  'API key',
+  'Dispute',
+  'Invoice',
+  'Statement',
+  'Sweep',
+  'Capability request',
+  'Onboarding',
+];
+const PROBLEMS = [
+  'failed',
+  'is stuck in pending',
+  'charged twice',
+  'missing from statement',
+  'returned with R01',
+  'not received',
+  'rejected',
+  'needs review',
+  'delayed',
+  'shows the wrong amount',
+];
 
 const fullName = (person: Person) => `${person.firstName} ${person.lastName}`;
 

@@ -44,7 +44,11 @@ export function createMoovSimulator(options: SimulatorOptions): SandboxProvider<
   const ids = new Random(options.seed).fork('moov-new-ids');
   const credentials = moovSandboxCredentials(options.seed);
   const webhooks = new MoovWebhookSender();
-  const routes = moovRoutes(store, () => ids.uuid(), (event) => webhooks.emit(event));
+  const routes = moovRoutes(
+    store,
+    () => ids.uuid(),
+    (event) => webhooks.emit(event),
+  );
 
   const definition: SimulatorDefinition = {
     provider: 'moov',

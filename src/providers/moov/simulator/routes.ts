@@ -150,8 +150,7 @@ function ticketOf(store: MoovStore, req: SimRequest): SimTicket {
   return ticket;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const blank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
 

@@ -2,11 +2,13 @@ import { Secret } from '../../../secret.js';
 import { bearerToken, type SimulatorDefinition } from '../../../simkit/server.js';
 import { Random } from '../../../simkit/random.js';
 import type { SandboxProvider, SimulatorOptions } from '../../../simkit/types.js';
-import { generateSonzaiData, issueSonzaiToken, verifySonzaiToken } from './data.js';
+import { generateSonzaiData } from './data.js';
+import { issueSonzaiToken, verifySonzaiToken } from './token.js';
 import { problem, sonzaiRoutes, SonzaiStore } from './routes.js';
 import type { SonzaiSettings } from '../settings.js';
 
-export { generateSonzaiData, issueSonzaiToken } from './data.js';
+export { generateSonzaiData } from './data.js';
+export { issueSonzaiToken } from './token.js';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

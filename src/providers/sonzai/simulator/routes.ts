@@ -11,19 +11,8 @@ import {
 } from '../wire.js';
 import { bearerToken, SimHttpError, type Route, type SimRequest, type SimResponse } from '../../../simkit/server.js';
 import { SANDBOX_EPOCH } from '../../../simkit/random.js';
-import {
-  compareTickets,
-  timelineOf,
-  toWireComment,
-  toWireHistory,
-  toWireSummary,
-  toWireTicket,
-  verifySonzaiToken,
-  type SimComment,
-  type SimTimeline,
-  type SimTicket,
-  type SimUser,
-} from './data.js';
+import { compareTickets, timelineOf, toWireComment, toWireHistory, toWireSummary, toWireTicket, type SimComment, type SimTimeline, type SimTicket, type SimUser } from './data.js';
+import { verifySonzaiToken } from './token.js';
 
 export interface ProblemDetail {
   location: string;
@@ -65,9 +54,7 @@ function encodeCursor(ticket: SimTicket): string {
 function decodeCursor(cursor: string): { updated_at: number; ticket_id: string } | null {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8')) as { u?: unknown; id?: unknown };
-    return typeof value.u === 'number' && Number.isSafeInteger(value.u) && typeof value.id === 'string' && value.id !== ''
-      ? { updated_at: value.u, ticket_id: value.id }
-      : null;
+    return typeof value.u === 'number' && Number.isSafeInteger(value.u) && typeof value.id === 'string' && value.id !== '' ? { updated_at: value.u, ticket_id: value.id } : null;
   } catch {
     return null;
   }
@@ -181,10 +168,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * Huma's request validation: a JSON object, required properties present and strings,
  * `minLength: 1` where a blank value makes no sense, and no additional properties.
  */
-function validateBody(
-  body: unknown,
-  fields: Record<string, { required: boolean; minLength?: number; maxLength?: number }>,
-): Record<string, string | undefined> {
+function validateBody(body: unknown, fields: Record<string, { required: boolean; minLength?: number; maxLength?: number }>): Record<string, string | undefined> {
   if (!isRecord(body)) throw fail(422, 'validation failed', [{ location: 'body', message: 'expected object', value: body ?? null }]);
   const errors: ProblemDetail[] = [];
   const out: Record<string, string | undefined> = {};

@@ -89,8 +89,7 @@ export function fastUuid(random: Random): string {
   return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${'89ab'[c >>> 30]}${cHex.slice(1, 4)}-${cHex.slice(4, 8)}${d}`;
 }
 
-export const compareByUpdateDesc = (a: SbTicket, b: SbTicket): number =>
-  b.updateDate - a.updateDate || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+export const compareByUpdateDesc = (a: SbTicket, b: SbTicket): number => b.updateDate - a.updateDate || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 const LOCATION_NAMES = ['Stockholm Hub', 'Göteborg Loft', 'Malmö Yard'];
 const LEM_AI_SHARE = 0.12;
@@ -189,7 +188,15 @@ export function generate(options: SimulatorOptions): SbState {
         const attachments: SbAttachment[] = random.bool(0.15)
           ? [{ key: `tickets/${ticket.id}/${random.int(1000, 9999)}.jpg`, mime: 'image/jpeg', name: 'photo.jpg', size: random.int(20_000, 900_000), width: 1280, height: 960 }]
           : [];
-        ticket.activities.push({ id: fastUuid(random), type: 'comment', at: step(), actor: byAgent ? ticket.assignee : requester, lemAI: false, text: random.pick(paragraphs), attachments });
+        ticket.activities.push({
+          id: fastUuid(random),
+          type: 'comment',
+          at: step(),
+          actor: byAgent ? ticket.assignee : requester,
+          lemAI: false,
+          text: random.pick(paragraphs),
+          attachments,
+        });
       }
       ticket.activities.push({ id: fastUuid(random), type: 'statusUpdated', at: step(), actor: ticket.assignee ?? state.apiUser, status, previous: ticket.status });
       ticket.status = status;

@@ -77,4 +77,3 @@ export function createSpacebringSimulator(options: SimulatorOptions): SandboxPro
     },
   };
 }
-

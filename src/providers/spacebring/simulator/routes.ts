@@ -44,9 +44,7 @@ export function renderMembership(p: SbPerson): SpacebringMembership {
 }
 
 const assigneeFields = (p: SbPerson | null) =>
-  p
-    ? { userAssignee: renderUser(p), userRefAssignee: p.userId, membershipAssignee: renderMembership(p), membershipRefAssignee: p.membershipId }
-    : { userRefAssignee: null };
+  p ? { userAssignee: renderUser(p), userRefAssignee: p.userId, membershipAssignee: renderMembership(p), membershipRefAssignee: p.membershipId } : { userRefAssignee: null };
 
 export function renderTicket(t: SbTicket): SpacebringTicket {
   const ticket: SpacebringTicket = {
@@ -111,8 +109,7 @@ function compareKeys(order: Order, a: PageKey, b: PageKey): number {
 }
 
 /** The nextPageToken: the position after the last ticket served, stable when other tickets change. */
-const encodeToken = (order: Order, t: SbTicket): string =>
-  Buffer.from(JSON.stringify({ o: order, ...keyOf(order, t) }), 'utf8').toString('base64url');
+const encodeToken = (order: Order, t: SbTicket): string => Buffer.from(JSON.stringify({ o: order, ...keyOf(order, t) }), 'utf8').toString('base64url');
 
 function decodeToken(token: string, order: Order): PageKey {
   try {
@@ -212,8 +209,7 @@ export function createRoutes(state: SbState): Route[] {
         }
         start = lo;
       }
-      const matches = (t: SbTicket) =>
-        (!requesters || requesters.has(t.requester.membershipId)) && (!assignees || (t.assignee !== null && assignees.has(t.assignee.userId)));
+      const matches = (t: SbTicket) => (!requesters || requesters.has(t.requester.membershipId)) && (!assignees || (t.assignee !== null && assignees.has(t.assignee.userId)));
       const page: SbTicket[] = [];
       let more = false;
       for (let i = start; i < tickets.length; i++) {

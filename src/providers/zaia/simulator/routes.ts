@@ -10,18 +10,7 @@ import {
 } from '../wire.js';
 import { SimHttpError, type Route, type SimRequest, type SimResponse } from '../../../simkit/server.js';
 import { SANDBOX_EPOCH } from '../../../simkit/random.js';
-import {
-  ZAIA_STATUSES,
-  chatPayload,
-  detailsRow,
-  iso,
-  sortTime,
-  teamPayload,
-  ticketEntity,
-  type SimChat,
-  type SimTicket,
-  type ZaiaData,
-} from './data.js';
+import { ZAIA_STATUSES, chatPayload, detailsRow, iso, sortTime, teamPayload, ticketEntity, type SimChat, type SimTicket, type ZaiaData } from './data.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -120,9 +109,7 @@ export function createZaiaRoutes(data: ZaiaData): Route[] {
   const touched = () => {
     sorted = null;
   };
-  const chatsSorted: SimChat[] = [...data.chats].sort(
-    (a, b) => (b.lastMessageAt ?? b.createdAt) - (a.lastMessageAt ?? a.createdAt) || (a.id < b.id ? 1 : -1),
-  );
+  const chatsSorted: SimChat[] = [...data.chats].sort((a, b) => (b.lastMessageAt ?? b.createdAt) - (a.lastMessageAt ?? a.createdAt) || (a.id < b.id ? 1 : -1));
 
   const ticketOr404 = (id: string | undefined): SimTicket => {
     const ticket = data.tickets.get(uuidParam(id, 'id'));
@@ -172,15 +159,15 @@ export function createZaiaRoutes(data: ZaiaData): Route[] {
                 if (tags.length > 0 && !tags.some((tag) => t.tags.has(tag))) return false;
                 if (search) {
                   const assignee = t.assigneeId ? data.usersById.get(t.assigneeId) : undefined;
-                  const haystack = [t.summary, t.chat.owner.name, t.chat.owner.email, t.chat.owner.identifier, assignee?.name, assignee?.email]
-                    .filter(Boolean)
-                    .join('\n')
-                    .toLowerCase();
+                  const haystack = [t.summary, t.chat.owner.name, t.chat.owner.email, t.chat.owner.identifier, assignee?.name, assignee?.email].filter(Boolean).join('\n').toLowerCase();
                   if (!haystack.includes(search)) return false;
                 }
                 return true;
               });
-        return ok(zaiaTicketDetailsListSchema, filtered.slice(offset, offset + size).map((t) => detailsRow(data, t)));
+        return ok(
+          zaiaTicketDetailsListSchema,
+          filtered.slice(offset, offset + size).map((t) => detailsRow(data, t)),
+        );
       },
     },
     {
@@ -315,7 +302,10 @@ export function createZaiaRoutes(data: ZaiaData): Route[] {
       handler: (req) => {
         const { offset, size } = paging(req.query);
         const teams = [...data.teams].sort((a, b) => a.name.localeCompare(b.name));
-        return ok(zaiaTicketingTeamListSchema, teams.slice(offset, offset + size).map((t) => teamPayload(data, t)));
+        return ok(
+          zaiaTicketingTeamListSchema,
+          teams.slice(offset, offset + size).map((t) => teamPayload(data, t)),
+        );
       },
     },
     {
@@ -328,12 +318,12 @@ export function createZaiaRoutes(data: ZaiaData): Route[] {
         const owners = new Set(uuidList(req.query, 'ownerIds'));
         const includeRemoved = req.query.get('includeRemoved') === 'true';
         const chats = chatsSorted.filter(
-          (c) =>
-            (includeRemoved || !c.isRemoved) &&
-            (channels.size === 0 || (c.channel !== null && channels.has(c.channel.id))) &&
-            (owners.size === 0 || owners.has(c.owner.id)),
+          (c) => (includeRemoved || !c.isRemoved) && (channels.size === 0 || (c.channel !== null && channels.has(c.channel.id))) && (owners.size === 0 || owners.has(c.owner.id)),
         );
-        return ok(zaiaChatListSchema, chats.slice(offset, offset + size).map((c) => chatPayload(data, c)));
+        return ok(
+          zaiaChatListSchema,
+          chats.slice(offset, offset + size).map((c) => chatPayload(data, c)),
+        );
       },
     },
   ];
