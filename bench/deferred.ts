@@ -222,58 +222,21 @@ export async function measureDeferredFeed(options: DeferredOptions): Promise<Def
       const meanParts = deferred.length ? Math.round((deferred.reduce((sum, s) => sum + s.parts, 0) / deferred.length) * 10) / 10 : 0;
       const common = { upstreamDuringRun: during, rssPeakMb: rss === null ? null : Math.round(rss), errors: result.errors, non2xx: 0 };
       const note = `deferred and eager requests alternate on ${concurrency} connection${concurrency === 1 ? '' : 's'}; ${meanParts} parts per deferred response; upstreamDuringRun counts both kinds`;
+      const row = (implementation: string, samples: Sample[], ms: (sample: Sample) => number, upstream: number): DeferredRow => ({
+        scenario: scenario(concurrency),
+        implementation,
+        rps: Math.round(samples.length / result.seconds),
+        p50: percentile(samples.map(ms), 0.5),
+        p99: percentile(samples.map(ms), 0.99),
+        upstreamPerRequest: upstream,
+        requests: samples.length,
+        ...common,
+        note,
+      });
       return [
-        {
-          scenario: scenario(concurrency),
-          implementation: 'ticketgraph, @defer: first part',
-          rps: Math.round(deferred.length / result.seconds),
-          p50: percentile(
-            deferred.map((s) => s.firstMs),
-            0.5,
-          ),
-          p99: percentile(
-            deferred.map((s) => s.firstMs),
-            0.99,
-          ),
-          upstreamPerRequest: calls.deferred,
-          requests: deferred.length,
-          ...common,
-          note,
-        },
-        {
-          scenario: scenario(concurrency),
-          implementation: 'ticketgraph, @defer: last part',
-          rps: Math.round(deferred.length / result.seconds),
-          p50: percentile(
-            deferred.map((s) => s.lastMs),
-            0.5,
-          ),
-          p99: percentile(
-            deferred.map((s) => s.lastMs),
-            0.99,
-          ),
-          upstreamPerRequest: calls.deferred,
-          requests: deferred.length,
-          ...common,
-          note,
-        },
-        {
-          scenario: scenario(concurrency),
-          implementation: 'ticketgraph, eager (same run)',
-          rps: Math.round(eager.length / result.seconds),
-          p50: percentile(
-            eager.map((s) => s.lastMs),
-            0.5,
-          ),
-          p99: percentile(
-            eager.map((s) => s.lastMs),
-            0.99,
-          ),
-          upstreamPerRequest: calls.eager,
-          requests: eager.length,
-          ...common,
-          note,
-        },
+        row('ticketgraph, @defer: first part', deferred, (s) => s.firstMs, calls.deferred),
+        row('ticketgraph, @defer: last part', deferred, (s) => s.lastMs, calls.deferred),
+        row('ticketgraph, eager (same run)', eager, (s) => s.lastMs, calls.eager),
       ];
     };
     const rows = [...rowsOf(loaded, options.connections, upstreamDuringRun, rssPeakMb), ...rowsOf(sequential, 1, upstreamDuringSequential, null)];
