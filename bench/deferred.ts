@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { sampleRss, type SandboxAdmin } from './lib.js';
+import { sampleRss, type Row, type SandboxAdmin } from './lib.js';
 import { FEED_DEFERRED_QUERY, FEED_QUERY } from './queries.js';
 
 /*
@@ -150,22 +150,6 @@ function percentile(values: number[], q: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-/** The fields of bench/run.ts's Row (kept structural: run.ts starts the bench when imported). */
-export interface DeferredRow {
-  scenario: string;
-  implementation: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  upstreamPerRequest: number | null;
-  upstreamDuringRun: number;
-  rssPeakMb: number | null;
-  requests: number;
-  errors: number;
-  non2xx: number;
-  note?: string;
-}
-
 export interface DeferredOptions {
   /** The gateway's /graphql URL. */
   url: string;
@@ -183,7 +167,7 @@ export interface DeferredOptions {
 }
 
 export interface DeferredResult {
-  rows: DeferredRow[];
+  rows: Row[];
   /** One line for the bench's summary. */
   summary: string;
 }
@@ -217,12 +201,12 @@ export async function measureDeferredFeed(options: DeferredOptions): Promise<Def
 
     const scenario = (concurrency: number) =>
       concurrency === 1 ? `5. = 2 with activities under @defer (multipart/mixed), concurrency 1` : `5. = 2 with activities under @defer (multipart/mixed)`;
-    const rowsOf = (result: RunResult, concurrency: number, during: number, rss: number | null): DeferredRow[] => {
+    const rowsOf = (result: RunResult, concurrency: number, during: number, rss: number | null): Row[] => {
       const { deferred, eager } = result.samples;
       const meanParts = deferred.length ? Math.round((deferred.reduce((sum, s) => sum + s.parts, 0) / deferred.length) * 10) / 10 : 0;
       const common = { upstreamDuringRun: during, rssPeakMb: rss === null ? null : Math.round(rss), errors: result.errors, non2xx: 0 };
       const note = `deferred and eager requests alternate on ${concurrency} connection${concurrency === 1 ? '' : 's'}; ${meanParts} parts per deferred response; upstreamDuringRun counts both kinds`;
-      const row = (implementation: string, samples: Sample[], ms: (sample: Sample) => number, upstream: number): DeferredRow => ({
+      const row = (implementation: string, samples: Sample[], ms: (sample: Sample) => number, upstream: number): Row => ({
         scenario: scenario(concurrency),
         implementation,
         rps: Math.round(samples.length / result.seconds),

@@ -281,3 +281,24 @@ export const WITHOUT_SHARED_STATE: Record<string, string> = {
   ZAIA_MAX_RPS: '0',
   SONZAI_MAX_RPS: '0',
 };
+
+/** One line of the bench's table and of bench/results.json. */
+export interface Row {
+  scenario: string;
+  implementation: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Upstream calls of one request (counters reset, one request, read). */
+  upstreamPerRequest: number | null;
+  /**
+   * Upstream calls counted during the measured run, and requests answered. Their ratio
+   * over-counts a little: the calls of requests still in flight when the run stops count too.
+   */
+  upstreamDuringRun: number;
+  rssPeakMb: number | null;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  note?: string;
+}

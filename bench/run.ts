@@ -8,6 +8,7 @@ import {
   gql,
   graphqlTarget,
   LISTENING,
+  type Row,
   load,
   memoryOf,
   parseJsonLine,
@@ -69,26 +70,6 @@ const scenarios = {
   feedLatency: `4. = 2, upstream +${LATENCY_MS} ms per call`,
 } as const;
 type ScenarioKey = keyof typeof scenarios;
-
-export interface Row {
-  scenario: string;
-  implementation: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  /** Upstream calls of one request (counters reset, one request, read). */
-  upstreamPerRequest: number | null;
-  /**
-   * Upstream calls counted during the measured run, and requests answered. Their ratio
-   * over-counts a little: the calls of requests still in flight when the run stops count too.
-   */
-  upstreamDuringRun: number;
-  rssPeakMb: number | null;
-  requests: number;
-  errors: number;
-  non2xx: number;
-  note?: string;
-}
 
 interface Implementation {
   name: string;
