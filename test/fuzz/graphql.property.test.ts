@@ -13,14 +13,14 @@ import { FUZZ_RUNS as RUNS, fuzzParams } from './knobs.js';
  * accepted code (see invariants.ts), never INTERNAL_SERVER_ERROR, no stack trace, no
  * upstream URL, and no promise is left rejected unhandled.
  *
- * Runs are bounded (RUNS per property, and a time limit per property for a loaded
- * machine); no fault here hangs. The seed is fixed unless FUZZ_SEED=random (knobs.ts); a
+ * Runs are bounded by count (RUNS per property), never by time: a time limit made the
+ * number of runs, and so the "most mutations reached a provider" check, depend on the
+ * machine's load. No fault here hangs; the per-test timeout below only guards against one. The seed is fixed unless FUZZ_SEED=random (knobs.ts); a
  * failure prints the line that replays it (FUZZ_SEED, FUZZ_PATH).
  */
 
-const TIME_LIMIT_MS = 15_000;
 /** fast-check parameters for a property of `numRuns` runs (a share of RUNS where a run is costly). */
-const params = <T>(numRuns = RUNS) => fuzzParams<T>(numRuns, { interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false });
+const params = <T>(numRuns = RUNS) => fuzzParams<T>(numRuns);
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 const ENUM_PROVIDERS = PROVIDER_KEYS.map((k) => k.toUpperCase());
@@ -211,7 +211,7 @@ function cursorValue(real: () => string[], key: () => Buffer) {
 
 // ---- the server ----------------------------------------------------------------------
 
-describe('GraphQL edge under random input (issue 9, property-based)', () => {
+describe('GraphQL edge under random input (issue 9, property-based)', { timeout: 120_000 }, () => {
   let server: TestServer;
   let forbidden: string[] = [];
   const coercion: NonNullable<CheckOptions['coercion']> = [];
@@ -399,6 +399,14 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
       fc.record({ clientMutationId: str(40), ticketId: ids(() => real.tickets), ...Object.fromEntries(Object.entries(more).map(([k, v]) => [k, typed(v)])) }, opt),
       fc.record({ clientMutationId: fc.option(fc.string({ maxLength: 20 }), { nil: undefined }), ticketId: realOf(() => real.tickets), ...more }),
     );
+  /** Both tag mutations take the same input: a ticket and a tag id (real, well-formed or any string). */
+  const tagOnTicket = onTicket({
+    tagId: fc.oneof(
+      realOf(() => real.tags),
+      anyId(() => real.tags),
+      fc.string({ minLength: 1, maxLength: 12 }),
+    ),
+  });
   const mutations: Record<string, { inputType: string; input: fc.Arbitrary<Input> }> = {
     createTicket: {
       inputType: 'CreateTicketInput',
@@ -458,26 +466,8 @@ describe('GraphQL edge under random input (issue 9, property-based)', () => {
         ),
       }),
     },
-    addTicketTag: {
-      inputType: 'TicketTagInput',
-      input: onTicket({
-        tagId: fc.oneof(
-          realOf(() => real.tags),
-          anyId(() => real.tags),
-          fc.string({ minLength: 1, maxLength: 12 }),
-        ),
-      }),
-    },
-    removeTicketTag: {
-      inputType: 'TicketTagInput',
-      input: onTicket({
-        tagId: fc.oneof(
-          realOf(() => real.tags),
-          anyId(() => real.tags),
-          fc.string({ minLength: 1, maxLength: 12 }),
-        ),
-      }),
-    },
+    addTicketTag: { inputType: 'TicketTagInput', input: tagOnTicket },
+    removeTicketTag: { inputType: 'TicketTagInput', input: tagOnTicket },
   };
   /** Upstream requests the random writes of each mutation caused (to show the properties are not vacuous). */
   const reached: Record<string, number> = {};
