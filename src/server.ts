@@ -32,6 +32,7 @@ import { useGraphiQL } from './use-graphiql.js';
 import { useHideSuggestions } from './use-hide-suggestions.js';
 import { useIncrementalDelivery } from './use-incremental-delivery.js';
 import { useInlineTrace } from './use-inline-trace.js';
+import { useJit } from './use-jit.js';
 import { useInputGuard } from './use-input-guard.js';
 import { openTrustedDocuments, type TrustedDocuments } from './trusted-documents.js';
 import { usePersistedDocuments } from './use-persisted-documents.js';
@@ -175,6 +176,8 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       ...(config.introspection ? [] : [useNoIntrospection()]),
       useIncrementalDelivery((error) => maskError(error, 'Unexpected error.', isDev) as GraphQLError),
       useProviderOutcomes(),
+      // Before the trace: a traced operation is left to the executor the trace wraps.
+      useJit(),
       // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.
       useInlineTrace(),
       useMetrics({ endpoint: metricsEndpoint, registry: deps.metrics.registry }),

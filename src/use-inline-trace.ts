@@ -17,7 +17,8 @@ import { createGraphQLError, isAsyncIterable, type Plugin } from 'graphql-yoga';
  * on a copy of it whose resolvers are wrapped, made the first time one is traced.
  */
 
-const HEADER = 'apollo-federation-include-trace';
+/** Whether a gateway asked for the trace of this request. */
+export const wantsTrace = (request: Request): boolean => request.headers.get('apollo-federation-include-trace') === 'ftv1';
 
 /** One HTTP request that asked for a trace (a batched request carries several operations). */
 interface TracedRequest {
@@ -85,7 +86,7 @@ export function useInlineTrace(): Plugin {
       setExecuteFn((executeArgs) => executeFn({ ...executeArgs, schema }));
     },
     onRequest({ request }) {
-      if (request.headers.get(HEADER) === 'ftv1') requests.set(request, { startHrTime: process.hrtime(), traceStartTimestamp: nowTimestamp(), stopped: false });
+      if (wantsTrace(request)) requests.set(request, { startHrTime: process.hrtime(), traceStartTimestamp: nowTimestamp(), stopped: false });
     },
     onEnveloped({ context }) {
       const request = context && 'request' in context ? requests.get(context.request as Request) : undefined;
