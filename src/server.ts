@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
-import { useApolloInlineTrace } from '@graphql-yoga/plugin-apollo-inline-trace';
 import { parse, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import { createAuthenticator, useClientAuth } from './auth.js';
@@ -32,6 +31,8 @@ import { useCsrfGuard } from './use-csrf-guard.js';
 import { useGraphiQL } from './use-graphiql.js';
 import { useHideSuggestions } from './use-hide-suggestions.js';
 import { useIncrementalDelivery } from './use-incremental-delivery.js';
+import { useInlineTrace } from './use-inline-trace.js';
+import { useJit } from './use-jit.js';
 import { useInputGuard } from './use-input-guard.js';
 import { openTrustedDocuments, type TrustedDocuments } from './trusted-documents.js';
 import { usePersistedDocuments } from './use-persisted-documents.js';
@@ -175,8 +176,10 @@ export function createTicketgraph(config: Config, deps: TicketgraphDeps): Ticket
       ...(config.introspection ? [] : [useNoIntrospection()]),
       useIncrementalDelivery((error) => maskError(error, 'Unexpected error.', isDev) as GraphQLError),
       useProviderOutcomes(),
+      // Before the trace: a traced operation is left to the executor the trace wraps.
+      useJit(),
       // Federated tracing (ftv1): only when a gateway asks with `apollo-federation-include-trace`.
-      useApolloInlineTrace(),
+      useInlineTrace(),
       useMetrics({ endpoint: metricsEndpoint, registry: deps.metrics.registry }),
       // A declared Content-Length over the limit is refused before the body is read; a chunked
       // body is cut off when it passes it. Both answer 413 REQUEST_ENTITY_TOO_LARGE. Last, so

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomFillSync } from 'node:crypto';
 import { BadUserInputError } from '../errors.js';
 import type { ProviderKey } from '../model/provider.js';
 import { Secret } from '../secret.js';
@@ -225,7 +225,26 @@ function readCompact(r: Reader, depth = 0): string {
 
 const DECIMAL = /^(0|[1-9]\d{0,14})$/;
 
-function serialize(cursor: FeedCursor): Buffer {
+/**
+ * Compact encodings of the strings already written, for one run of sealing: the cursors of
+ * one feed page repeat the same provider positions edge after edge, and compacting a string
+ * (regexes, base64 round trips) is most of what sealing one costs.
+ */
+export type CompactMemo = Map<string, Buffer>;
+
+function writeCompactOnce(w: Writer, s: string, memo: CompactMemo | undefined): void {
+  if (!memo) return writeCompact(w, s);
+  let bytes = memo.get(s);
+  if (!bytes) {
+    const own = new Writer();
+    writeCompact(own, s);
+    bytes = own.done();
+    memo.set(s, bytes);
+  }
+  w.raw(bytes);
+}
+
+function serialize(cursor: FeedCursor, memo: CompactMemo | undefined): Buffer {
   const w = new Writer();
   w.byte(VERSION);
   w.raw(cursor.filter);
@@ -244,7 +263,7 @@ function serialize(cursor: FeedCursor): Buffer {
       w.varint(Number(p));
     } else {
       w.byte(Tag.Text);
-      writeCompact(w, p);
+      writeCompactOnce(w, p, memo);
     }
   }
   return w.done();
@@ -273,10 +292,24 @@ function deserialize(bytes: Buffer): FeedCursor {
 
 // ---- sealing ----------------------------------------------------------------------------
 
-export function sealCursor(cursor: FeedCursor, key: Buffer): string {
-  const nonce = randomBytes(NONCE_BYTES);
+// GCM needs a nonce never repeated under one key; 96 random bits each, as randomBytes(12)
+// gave, but drawn from a pool: a feed page seals one cursor per edge, and a randomFillSync
+// per cursor cost more than the cipher.
+const noncePool = Buffer.alloc(NONCE_BYTES * 256);
+let nonceOffset = noncePool.length;
+
+/** Seals a cursor; pass one memo to the cursors of one page (they share most of their positions). */
+export function sealCursor(cursor: FeedCursor, key: Buffer, memo?: CompactMemo): string {
+  if (nonceOffset + NONCE_BYTES > noncePool.length) {
+    randomFillSync(noncePool);
+    nonceOffset = 0;
+  }
+  const nonce = noncePool.subarray(nonceOffset, nonceOffset + NONCE_BYTES);
+  nonceOffset += NONCE_BYTES;
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
-  const body = Buffer.concat([cipher.update(serialize(cursor)), cipher.final()]);
+  const body = cipher.update(serialize(cursor, memo));
+  // GCM is a stream mode: final() adds no bytes, it only computes the tag.
+  cipher.final();
   return Buffer.concat([nonce, body, cipher.getAuthTag()]).toString('base64url');
 }
 

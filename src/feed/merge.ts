@@ -9,7 +9,7 @@ import type { ProviderKey } from '../model/provider.js';
 import type { TicketModel } from '../model/ticket.js';
 import type { ProviderOutcomes } from '../outcomes.js';
 import type { Loaders } from '../loaders/index.js';
-import { hashFilter, openCursor, sealCursor, type SourcePosition } from './cursor.js';
+import { hashFilter, openCursor, sealCursor, type CompactMemo, type SourcePosition } from './cursor.js';
 
 /** The feed filter after argument parsing: ids decoded, emails lower-cased. */
 export interface FeedFilter extends TicketFilterFields {
@@ -255,6 +255,7 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
     return out;
   };
 
+  const memo: CompactMemo = new Map();
   const edges: Edge<TicketModel>[] = [];
   /** Per edge: its source and which of that source's fetches its row came from. */
   const origins: { source: SourceState; fetch: number }[] = [];
@@ -299,7 +300,7 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
     if (!eager) deps.loaders.ticketById.prime(row.id, ticket);
     origins.push({ source: best, fetch: best.fetches });
     if (best.buffer.length === 0) await refill(best);
-    edges.push({ node: ticket, cursor: sealCursor({ filter: hash, key: [row.updatedAt, row.id], positions: positions() }, deps.cursorKey) });
+    edges.push({ node: ticket, cursor: sealCursor({ filter: hash, key: [row.updatedAt, row.id], positions: positions() }, deps.cursorKey, memo) });
   }
 
   const totals = sources.map((s) => s.total);
@@ -317,7 +318,7 @@ export async function loadFeed(args: FeedArgs, deps: FeedDeps): Promise<TicketCo
       hasPreviousPage: Boolean(cursor),
       startCursor: edges[0]?.cursor ?? null,
       // A page that found nothing within the fetch bound still gives a cursor to go on from.
-      endCursor: edges.at(-1)?.cursor ?? (hasNextPage ? sealCursor({ filter: hash, key: lastKey, positions: positions() }, deps.cursorKey) : null),
+      endCursor: edges.at(-1)?.cursor ?? (hasNextPage ? sealCursor({ filter: hash, key: lastKey, positions: positions() }, deps.cursorKey, memo) : null),
     },
   };
 }

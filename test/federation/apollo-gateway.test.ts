@@ -1,5 +1,6 @@
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import { Trace } from '@apollo/usage-reporting-protobuf';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { describe, expect, it, vi } from 'vitest';
@@ -48,12 +49,21 @@ describe('the SDL printed by npm run sdl', () => {
 });
 
 describe('federated tracing of the ticketgraph subgraph', () => {
-  const post = (headers: Record<string, string>) =>
+  const post = (headers: Record<string, string>, query = '{ tickets(first: 2) { nodes { id title } } }') =>
     fetch(ctx.ticketgraph.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
-      body: JSON.stringify({ query: '{ tickets(first: 2) { nodes { id title } } }' }),
+      body: JSON.stringify({ query }),
     }).then((r) => r.json() as Promise<GatewayResult<{ tickets: { nodes: unknown[] } }>>);
+
+  /** The trace's tree without timings: what the gateway reads per field. */
+  const shape = (node: Trace.INode): unknown => ({
+    ...(node.responseName ? { name: node.responseName } : { index: node.index ?? 0 }),
+    ...(node.type ? { type: node.type, parentType: node.parentType } : {}),
+    ...(node.originalFieldName ? { field: node.originalFieldName } : {}),
+    ...(node.error?.length ? { errors: node.error.map((e) => e.message) } : {}),
+    ...(node.child?.length ? { children: node.child.map(shape) } : {}),
+  });
 
   it('returns extensions.ftv1 when a gateway asks with apollo-federation-include-trace: ftv1', async () => {
     const { data, errors, extensions } = await post({ 'apollo-federation-include-trace': 'ftv1' });
@@ -62,6 +72,28 @@ describe('federated tracing of the ticketgraph subgraph', () => {
     expect(extensions?.ftv1).toEqual(expect.stringMatching(/^[A-Za-z0-9+/]+=*$/));
     // A protobuf Trace, not an empty placeholder.
     expect(Buffer.from(extensions!.ftv1 as string, 'base64').length).toBeGreaterThan(20);
+  });
+
+  it('traces every field resolved, aliases with their field name, errors on their field', async () => {
+    const { extensions } = await post({ 'apollo-federation-include-trace': 'ftv1' }, '{ tickets(first: 1) { nodes { id headline: title } } ticket(id: "garbage") { id } }');
+    const trace = Trace.decode(Buffer.from(extensions!.ftv1 as string, 'base64'));
+    expect(Number(trace.durationNs)).toBeGreaterThan(0);
+    const node = (name: string, type: string, parentType: string, more: object = {}) => ({ name, type, parentType, ...more });
+    expect(shape(trace.root!)).toEqual({
+      index: 0,
+      children: [
+        node('tickets', 'TicketConnection!', 'Query', {
+          children: [
+            node('nodes', '[Ticket!]!', 'TicketConnection', {
+              children: [{ index: 0, children: [node('id', 'ID!', 'Ticket'), node('headline', 'String', 'Ticket', { field: 'title' })] }],
+            }),
+          ],
+        }),
+        node('ticket', 'Ticket', 'Query', { errors: ['Invalid id: not an id issued by ticketgraph'] }),
+      ],
+    });
+    const times = trace.root?.child?.[0];
+    expect(Number(times?.endTime)).toBeGreaterThanOrEqual(Number(times?.startTime));
   });
 
   it('adds no trace when the header is absent', async () => {

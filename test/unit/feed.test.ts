@@ -3,7 +3,7 @@ import type { Registry } from '../../src/providers/registry.js';
 import { UpstreamError } from '../../src/upstream/errors.js';
 import { BadUserInputError } from '../../src/errors.js';
 import { loadFeed, type FeedFilter } from '../../src/feed/merge.js';
-import { openCursor } from '../../src/feed/cursor.js';
+import { FILTER_HASH_BYTES, openCursor, sealCursor, type FeedCursor } from '../../src/feed/cursor.js';
 
 const CURSOR_KEY = Buffer.alloc(32, 7);
 import { createLoaders } from '../../src/loaders/index.js';
@@ -195,5 +195,21 @@ describe('loadFeed (k-way merge over provider pages)', () => {
     const page = await loadFeed({ filter: { statuses: ['OPEN'] }, first: 5, after: null }, d);
     expect(page.nodes.every((t) => t.provider !== 'zaia')).toBe(true);
     expect(d.outcomes.partialErrors.map((e) => [e.error.code, e.error.provider])).toEqual([['UPSTREAM_BAD_RESPONSE', 'zaia']]);
+  });
+});
+
+describe('sealCursor', () => {
+  const cursor: FeedCursor = { filter: Buffer.alloc(FILTER_HASH_BYTES, 1), key: [BASE, 'Ticket:moov:eyJpZCI6MTJ9'], positions: ['eyJ1IjoxLCJpZCI6IjEyMyJ9', '40', null, false] };
+
+  it('never repeats a nonce, across refills of its random pool', () => {
+    const nonces = new Set(Array.from({ length: 600 }, () => Buffer.from(sealCursor(cursor, CURSOR_KEY), 'base64url').subarray(0, 12).toString('hex')));
+    expect(nonces.size).toBe(600);
+  });
+
+  it('opens what it sealed with a memo shared by the cursors of one page', () => {
+    const memo = new Map<string, Buffer>();
+    const sealed = [sealCursor(cursor, CURSOR_KEY, memo), sealCursor({ ...cursor, positions: [...cursor.positions, 'o:eyJpZCI6MTJ9'] }, CURSOR_KEY, memo)];
+    expect(sealed.map((s) => openCursor(s, CURSOR_KEY).positions)).toEqual([cursor.positions, [...cursor.positions, 'o:eyJpZCI6MTJ9']]);
+    expect(openCursor(sealCursor(cursor, CURSOR_KEY, memo), CURSOR_KEY)).toEqual(openCursor(sealCursor(cursor, CURSOR_KEY), CURSOR_KEY));
   });
 });
