@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import ky from 'ky';
 import { z } from 'zod';
 import { createProviderHttp } from '../src/upstream/http.js';
 import { createNodeHttpSend } from '../src/upstream/transport.js';
-import { parseJsonLine, startService, tsxArgs } from './lib.js';
+import { parseJsonLine, rawGet, startService, tsxArgs } from './lib.js';
 import type { SandboxInfo } from './sandbox-process.js';
 
 /*
@@ -53,17 +53,7 @@ async function child(mode: Mode, calls: number): Promise<void> {
   });
   const agent = new Agent({ keepAlive: true });
   const target = new URL(url);
-  const raw = () =>
-    new Promise((resolve, reject) => {
-      const req = request({ agent, hostname: target.hostname, port: target.port, path: target.pathname, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end();
-    });
+  const raw = () => rawGet(agent, target, headers);
   const ops: Record<Mode, () => Promise<unknown>> = {
     raw,
     request: async () => (await send(new Request(url), { headers, timeoutMs: 5000 })).text(),

@@ -188,6 +188,23 @@ export async function gql(url: string, query: string, variables: Record<string, 
   }
 }
 
+/**
+ * The floor of any client: one GET over node:http on the given keep-alive agent, the body
+ * read whole and parsed with `JSON.parse` (bench/upstream-call.ts and bench/ky-cost.ts).
+ */
+export function rawGet(agent: Agent, url: URL, headers: Record<string, string>): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request({ agent, hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 /** One HTTP request of a load run. */
 export interface Target {
   url: string;

@@ -6,7 +6,7 @@ import { createMetrics } from '../src/metrics.js';
 import { createRegistry } from '../src/providers/registry.js';
 import { openScope, runInScope } from '../src/request-context.js';
 import { createTicketgraph } from '../src/server.js';
-import { WITHOUT_SHARED_STATE } from './lib.js';
+import { rawGet, WITHOUT_SHARED_STATE } from './lib.js';
 import { FEED_QUERY, TICKET_QUERY } from './queries.js';
 import type { SandboxInfo } from './sandbox-process.js';
 
@@ -52,17 +52,7 @@ if (level === 'raw') {
   const agent = new http.Agent({ keepAlive: true });
   const url = new URL(`${info.providers.hostup.baseUrl.replace(/\/+$/, '')}/api/v2/support/tickets/${encodeURIComponent(ticket.nativeId)}`);
   const headers = info.providers.hostup.headers;
-  op = () =>
-    new Promise((resolve, reject) => {
-      const req = http.request({ agent, hostname: url.hostname, port: url.port, path: url.pathname, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end();
-    });
+  op = () => rawGet(agent, url, headers);
 } else if (level === 'provider') {
   const scope = openScope(new Request('http://bench.test/graphql'), logger);
   op = () => runInScope(scope, () => hostup.getTicket(ticket.nativeId, { signal: new AbortController().signal }));
