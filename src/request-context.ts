@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomFillSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { context as otelContext, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Context as OtelContext, type Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import { randomSlice } from './random-pool.js';
 
 /*
  * What one client request carries down to its upstream calls: its id, its trace, its
@@ -39,21 +40,7 @@ export function parseTraceparent(header: string | null): TraceIds | null {
   return { traceId, spanId, flags };
 }
 
-/*
- * Span ids come from a pool of random bytes refilled 4 KB at a time: one upstream attempt
- * asks for one, and a randomBytes(8) per attempt was a call into the entropy source each.
- */
-const pool = Buffer.alloc(4096);
-let poolOffset = pool.length;
-function randomHex(bytes: number): string {
-  if (poolOffset + bytes > pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
-  }
-  const hex = pool.toString('hex', poolOffset, poolOffset + bytes);
-  poolOffset += bytes;
-  return hex;
-}
+const randomHex = (bytes: number): string => randomSlice(bytes).toString('hex');
 
 export const newSpanId = (): string => randomHex(8);
 const newTraceId = (): string => randomHex(16);

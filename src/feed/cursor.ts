@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync } from 'node:crypto';
 import { BadUserInputError } from '../errors.js';
 import type { ProviderKey } from '../model/provider.js';
+import { randomSlice } from '../random-pool.js';
 import { Secret } from '../secret.js';
 
 /**
@@ -292,20 +293,11 @@ function deserialize(bytes: Buffer): FeedCursor {
 
 // ---- sealing ----------------------------------------------------------------------------
 
-// GCM needs a nonce never repeated under one key; 96 random bits each, as randomBytes(12)
-// gave, but drawn from a pool: a feed page seals one cursor per edge, and a randomFillSync
-// per cursor cost more than the cipher.
-const noncePool = Buffer.alloc(NONCE_BYTES * 256);
-let nonceOffset = noncePool.length;
-
 /** Seals a cursor; pass one memo to the cursors of one page (they share most of their positions). */
 export function sealCursor(cursor: FeedCursor, key: Buffer, memo?: CompactMemo): string {
-  if (nonceOffset + NONCE_BYTES > noncePool.length) {
-    randomFillSync(noncePool);
-    nonceOffset = 0;
-  }
-  const nonce = noncePool.subarray(nonceOffset, nonceOffset + NONCE_BYTES);
-  nonceOffset += NONCE_BYTES;
+  // GCM needs a nonce never repeated under one key: 96 random bits each, as randomBytes(12)
+  // gave, from the shared pool (a page seals one cursor per edge). Used before any other draw.
+  const nonce = randomSlice(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
   const body = cipher.update(serialize(cursor, memo));
   // GCM is a stream mode: final() adds no bytes, it only computes the tag.
