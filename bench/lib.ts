@@ -250,12 +250,8 @@ export async function load(target: Target, connections: number, durationSeconds:
   };
 }
 
-/**
- * One client, one request at a time, for `seconds`: latency with microsecond resolution
- * (autocannon rounds to whole milliseconds, and the floor's p50 is below one).
- */
-export async function sequential(target: Target, seconds: number): Promise<LoadResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+/** One client's requests, one at a time, for `seconds`: each latency in ms, and the failures. */
+async function serialWindow(target: Target, seconds: number, agent: Agent): Promise<{ latencies: number[]; errors: number }> {
   const once = () =>
     new Promise<number>((resolve, reject) => {
       const started = process.hrtime.bigint();
@@ -277,10 +273,50 @@ export async function sequential(target: Target, seconds: number): Promise<LoadR
       errors++;
     }
   }
+  return { latencies, errors };
+}
+
+function serialResult(latencies: number[], errors: number, seconds: number): LoadResult {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN) * 1000) / 1000;
+  return { requests: sorted.length, rps: sorted.length / seconds, p50: at(0.5), p99: at(0.99), errors, non2xx: 0 };
+}
+
+/**
+ * One client, one request at a time, for `seconds`: latency with microsecond resolution
+ * (autocannon rounds to whole milliseconds, and the floor's p50 is below one).
+ */
+export async function sequential(target: Target, seconds: number): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const { latencies, errors } = await serialWindow(target, seconds, agent);
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN) * 1000) / 1000;
-  return { requests: latencies.length, rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), errors, non2xx: 0 };
+  return serialResult(latencies, errors, seconds);
+}
+
+/**
+ * The one-client measure of several servers running side by side: windows of `windowSeconds`
+ * given to each in turn (the order rotated every round), `rounds` times, each server's
+ * latencies pooled over its windows. Measured one after the other, each server meets
+ * whatever the machine is doing in its own few seconds (this shared machine's speed drifted
+ * ×2.5 within an hour); rotated, a slow spell falls on all of them. Within a window the
+ * requests go to one server only, after a fifth of a window not counted, so its caches are
+ * as warm as in a run of its own.
+ */
+export async function sequentialRotated(targets: ReadonlyArray<{ name: string; target: Target }>, windowSeconds: number, rounds: number): Promise<Map<string, LoadResult>> {
+  const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
+  const pooled = targets.map(() => ({ latencies: [] as number[], errors: 0 }));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < targets.length; i++) {
+      const k = (i + round) % targets.length;
+      // A server that idled while the others had their windows first gets its caches back.
+      await serialWindow(targets[k]!.target, windowSeconds / 5, agents[k]!);
+      const window = await serialWindow(targets[k]!.target, windowSeconds, agents[k]!);
+      pooled[k]!.latencies.push(...window.latencies);
+      pooled[k]!.errors += window.errors;
+    }
+  }
+  for (const agent of agents) agent.destroy();
+  return new Map(targets.map(({ name }, k) => [name, serialResult(pooled[k]!.latencies, pooled[k]!.errors, windowSeconds * rounds)]));
 }
 
 /**
@@ -311,8 +347,9 @@ export interface Row {
   /**
    * Upstream calls counted during the measured run, and requests answered. Their ratio
    * over-counts a little: the calls of requests still in flight when the run stops count too.
+   * Null where the run shares the sandbox with other servers (the side-by-side measure).
    */
-  upstreamDuringRun: number;
+  upstreamDuringRun: number | null;
   rssPeakMb: number | null;
   requests: number;
   errors: number;

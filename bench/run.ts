@@ -15,6 +15,7 @@ import {
   sampleRss,
   SandboxAdmin,
   sequential,
+  sequentialRotated,
   buildGateway,
   productionArgs,
   startService,
@@ -70,6 +71,8 @@ const scenarios = {
   feedLatency: `4. = 2, upstream +${LATENCY_MS} ms per call`,
 } as const;
 type ScenarioKey = keyof typeof scenarios;
+/** Scenario 1 at concurrency 1 measured again with the servers side by side (lib.ts, sequentialRotated). */
+const SIDE_BY_SIDE = `${scenarios.ticketSerial}, side by side (1 s windows rotated)`;
 
 interface Implementation {
   name: string;
@@ -302,6 +305,9 @@ async function main(): Promise<void> {
   }
 
   for (const impl of impls) for (const scenario of Object.keys(scenarios) as ScenarioKey[]) await measure(impl, scenario, admin);
+  // Scenario 1 at concurrency 1 again at the end, with every server side by side (sequentialRotated).
+  const sideBySide: { name: string; target: Target }[] = [];
+  for (const impl of impls) if (impl.targets.ticket) sideBySide.push({ name: impl.name, target: impl.targets.ticket });
 
   // Scenario 5 (issue 15): the feed with its timelines under @defer, against the eager feed in the same run.
   let deferredSummary: string | null = null;
@@ -345,7 +351,8 @@ async function main(): Promise<void> {
         },
       };
       for (const scenario of ['ticket', 'ticketSerial', 'feed', 'entities'] as const) await measure(impl, scenario, admin);
-      await ceiling.service.stop();
+      // Left running (stopped with the others at the end) for the side-by-side measure.
+      sideBySide.push({ name: impl.name, target: impl.targets.ticket! });
     } catch (error) {
       skipped.push(`ceiling: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -374,11 +381,34 @@ async function main(): Promise<void> {
         growth[`${impl.name}: feed with activities(first: 5)`]!.push({ first, total: sum(counts), byOperation: flatten(counts) });
       }
       for (const scenario of Object.keys(scenarios) as ScenarioKey[]) await measure(impl, scenario, admin);
-      await service.stop();
+      if (impl.targets.ticket) sideBySide.push({ name: impl.name, target: impl.targets.ticket });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       skipped.push(`${peer}: ${message}`);
       log(`${peer}: skipped: ${message}`);
+    }
+  }
+
+  if (sideBySide.length > 1) {
+    const windows = Number(process.env.BENCH_ROTATED_ROUNDS ?? 8);
+    log(`concurrency 1, side by side: ${sideBySide.length} servers, ${windows} rounds of 1 s windows`);
+    const results = await sequentialRotated(sideBySide, 1, windows);
+    for (const [name, result] of results) {
+      const row: Row = {
+        scenario: SIDE_BY_SIDE,
+        implementation: name,
+        rps: Math.round(result.rps),
+        p50: result.p50,
+        p99: result.p99,
+        upstreamPerRequest: null,
+        upstreamDuringRun: null,
+        rssPeakMb: null,
+        requests: result.requests,
+        errors: result.errors,
+        non2xx: result.non2xx,
+      };
+      rows.push(row);
+      log(`${name} / ${SIDE_BY_SIDE}: p50 ${row.p50} ms, p99 ${row.p99} ms over ${row.requests} requests`);
     }
   }
 
@@ -428,6 +458,11 @@ async function main(): Promise<void> {
   const rps = (impl: string, scenario: ScenarioKey) => rows.find((r) => r.implementation === impl && r.scenario === scenarios[scenario])?.rps;
   const ratio = (a?: number, b?: number) => (a && b ? `${Math.round((a / b) * 100) / 100}×` : '–');
   const peer = 'Apollo Server 5 + RESTDataSource';
+  const p50Of = (impl: string, scenario: string) => rows.find((r) => r.implementation === impl && r.scenario === scenario)?.p50;
+  console.log(
+    `${scenarios.ticketSerial}: ticketgraph p50 / peer p50 = ${ratio(p50Of('ticketgraph', scenarios.ticketSerial), p50Of(peer, scenarios.ticketSerial))} measured one after the other,` +
+      ` ${ratio(p50Of('ticketgraph', SIDE_BY_SIDE), p50Of(peer, SIDE_BY_SIDE))} side by side`,
+  );
   for (const scenario of ['feed', 'feedLatency', 'entities'] as const) {
     console.log(
       `${scenarios[scenario]}: ticketgraph / peer = ${ratio(rps('ticketgraph', scenario), rps(peer, scenario))}` +
