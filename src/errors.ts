@@ -135,23 +135,14 @@ export function toGraphQLError(error: TicketgraphError, original?: GraphQLError)
   for (const [key, value] of Object.entries(error.extensions)) if (value !== undefined) extensions[key] = value;
   // Clients compare it with `Ticket.provider`, so it is spelled as the schema's enum (ZAIA), not as our key.
   if (typeof extensions.provider === 'string' && isProviderKey(extensions.provider)) extensions.provider = toProviderEnum(extensions.provider);
-  return keepLocations(
-    new GraphQLError(error.message, {
-      nodes: original?.nodes,
-      source: original?.source,
-      positions: original?.positions,
-      path: original?.path,
-      extensions,
-    }),
-    original,
-  );
+  return rebuilt(error.message, original, extensions);
 }
 
-/**
- * graphql-jit's field errors (use-jit.ts) carry their locations as line and column only,
- * without the AST nodes graphql-js computes them from: copied over, or they would be lost.
- */
-function keepLocations(error: GraphQLError, original: GraphQLError | undefined): GraphQLError {
+/** A new error in `original`'s place in the document and the response, with its own message and extensions. */
+function rebuilt(message: string, original: GraphQLError | undefined, extensions: GraphQLError['extensions']): GraphQLError {
+  const error = new GraphQLError(message, { nodes: original?.nodes, source: original?.source, positions: original?.positions, path: original?.path, extensions });
+  // graphql-jit's field errors (use-jit.ts) carry their locations as line and column only,
+  // without the AST nodes graphql-js computes them from: copied over, or they would be lost.
   if (!error.locations && original?.locations) (error as { locations?: GraphQLError['locations'] }).locations = original.locations;
   return error;
 }
@@ -171,30 +162,12 @@ export function maskError(error: unknown, message: string, isDev?: boolean): Err
     const inner = original.originalError ? asGraphQLError(original.originalError) : undefined;
     const code = original.extensions?.code ?? inner?.extensions?.code ?? (original.path ? undefined : 'BAD_USER_INPUT');
     if (code === undefined || original.extensions?.code !== undefined) return original;
-    return keepLocations(
-      new GraphQLError(original.message, {
-        nodes: original.nodes,
-        source: original.source,
-        positions: original.positions,
-        path: original.path,
-        extensions: { ...original.extensions, code },
-      }),
-      original,
-    );
+    return rebuilt(original.message, original, { ...original.extensions, code });
   }
   // Unexpected: the client gets a generic message, the log gets the detail (credentials redacted).
   const detail = error instanceof Error ? (original?.originalError ?? error) : error;
   const log = requestLogger();
   if (log) log.error({ err: detail }, 'unexpected error');
   else console.error(`ticketgraph: unexpected error: ${redact(detail instanceof Error ? (detail.stack ?? detail.message) : String(detail))}`);
-  return keepLocations(
-    new GraphQLError(isDev && error instanceof Error ? error.message : message, {
-      nodes: original?.nodes,
-      path: original?.path,
-      positions: original?.positions,
-      source: original?.source,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    }),
-    original,
-  );
+  return rebuilt(isDev && error instanceof Error ? error.message : message, original, { code: 'INTERNAL_SERVER_ERROR' });
 }
